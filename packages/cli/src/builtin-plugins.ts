@@ -1,0 +1,17 @@
+import { PluginRegistry, type PluginManifest, referenceManifests } from '@sightline/core';
+import { manifest as fileSink } from '@sightline/sink-file';
+
+/**
+ * The first-party plugins this distribution ships, by name. Third-party plugins are loaded from packages named in
+ * a pipeline's `plugins:` (or `use:`).
+ */
+export const BUILTIN_MANIFESTS: readonly { readonly manifest: PluginManifest; readonly pkg: string }[] = [
+  ...referenceManifests.map((manifest) => ({ manifest, pkg: '@sightline/core' })),
+  { manifest: fileSink, pkg: '@sightline/sink-file' },
+];
+
+export function builtinRegistry(): PluginRegistry {
+  const registry = new PluginRegistry();
+  for (const { manifest, pkg } of BUILTIN_MANIFESTS) registry.register(manifest, `built-in (${pkg})`);
+  return registry;
+}

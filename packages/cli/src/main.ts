@@ -1,0 +1,78 @@
+import { CORE_VERSION, ERROR_CODES } from '@sightline/core';
+import { DECODE_HELP, decodeCommand } from './commands/decode.js';
+import { PLUGIN_NEW_HELP, pluginCommand } from './commands/plugin-new.js';
+import { PLUGINS_HELP, pluginsCommand } from './commands/plugins.js';
+import { RUN_HELP, runCommand } from './commands/run.js';
+import { VALIDATE_HELP, validateCommand } from './commands/validate.js';
+import { EXIT, EXIT_DESCRIPTIONS, exitCodeFor } from './exit-codes.js';
+import { type CliIo, UsageError, printError, processIo } from './io.js';
+
+export const MAIN_HELP = `sightline ${CORE_VERSION}: network telemetry (NetFlow/IPFIX, DNS, web proxy) into an open data model,
+enriched, scored for suspicious connects, and delivered to files, Elasticsearch or Splunk.
+
+Usage: sightline <command> [options]
+
+Commands:
+  run <pipeline.yaml>              run a pipeline on this machine (no server needed)
+  validate <pipeline.yaml>         check a pipeline file and its plugins without running it
+  decode <file | ->                decode one capture or log to NDJSON/CSV, no pipeline file needed
+  plugins                          list installed plugins, their kinds and versions
+  plugin new <kind> <name>         create a plugin package that passes the conformance suite
+  help [command | exit-codes | errors]
+
+Start with the sample: sightline run examples/sample/sample.pipeline.yaml
+Each command has --help. Docs: README.md, docs/reference/ (config, errors, data model, CLI).
+`;
+
+const COMMANDS: Record<string, { run: (argv: string[], io: CliIo) => Promise<number>; help: string }> = {
+  run: { run: runCommand, help: RUN_HELP },
+  validate: { run: validateCommand, help: VALIDATE_HELP },
+  decode: { run: decodeCommand, help: DECODE_HELP },
+  plugins: { run: pluginsCommand, help: PLUGINS_HELP },
+  plugin: { run: pluginCommand, help: PLUGIN_NEW_HELP },
+};
+
+function helpTopic(topic: string | undefined, io: CliIo): number {
+  if (topic === undefined) {
+    io.stdout.write(MAIN_HELP);
+    return EXIT.OK;
+  }
+  if (topic === 'exit-codes') {
+    io.stdout.write(`Exit codes of sightline:\n${EXIT_DESCRIPTIONS.map(([c, d]) => `  ${String(c).padStart(3)}  ${d}`).join('\n')}\n`);
+    return EXIT.OK;
+  }
+  if (topic === 'errors') {
+    io.stdout.write(`Error codes (docs/reference/errors.md has them in full):\n`);
+    for (const [code, info] of Object.entries(ERROR_CODES)) io.stdout.write(`  ${code.padEnd(28)} ${info.summary}\n`);
+    return EXIT.OK;
+  }
+  const cmd = COMMANDS[topic];
+  if (cmd === undefined) {
+    io.stderr.write(`sightline: no help for "${topic}"\n\n${MAIN_HELP}`);
+    return EXIT.USAGE;
+  }
+  io.stdout.write(cmd.help);
+  return EXIT.OK;
+}
+
+/** Runs the command line and returns the exit code (never throws). */
+export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (command === undefined || command === 'help' || command === '--help' || command === '-h') return helpTopic(command === 'help' ? rest[0] : undefined, io);
+    if (command === '--version' || command === '-v' || command === 'version') {
+      io.stdout.write(`${CORE_VERSION}\n`);
+      return EXIT.OK;
+    }
+    const cmd = COMMANDS[command];
+    if (cmd === undefined) throw new UsageError(`unknown command "${command}"`);
+    return await cmd.run(rest, io);
+  } catch (e) {
+    if (e instanceof UsageError || (e instanceof TypeError && (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') === true)) {
+      io.stderr.write(`sightline: ${e.message}\nRun \`sightline ${command !== undefined && COMMANDS[command] !== undefined ? `${command} ` : ''}--help\` for usage.\n`);
+      return EXIT.USAGE;
+    }
+    printError(io, e);
+    return exitCodeFor(e);
+  }
+}

@@ -1,0 +1,121 @@
+import { CONTEXT_FIELDS, KIND_FIELDS, SCORE_FIELDS } from './generated/odm-schemas.js';
+import type { EventKind } from './event.js';
+import { murmur3x86128 } from './murmur3.js';
+
+/**
+ * Deterministic event ids.
+ *
+ * The id is a 128-bit MurmurHash3 of the event's identity: its kind, every decoded field it carries (in schema
+ * order) and, when the decoder gives one, the record's position in its source (`ordinal`: a line number, an
+ * export sequence number and record index, a packet number). Identical but distinct records (the same request
+ * twice in one second) keep distinct ids; reading the same input again gives the same ids, so a retried
+ * delivery overwrites instead of duplicating.
+ *
+ * Not part of the identity: the id itself, `event_insert_time`, `event_source` (a file read from another path
+ * is the same data), `raw`, and everything enrichers and models add (context and score blocks).
+ */
+const NOT_IDENTITY = new Set<string>(['event_id', 'event_insert_time', 'event_source', 'raw', ...CONTEXT_FIELDS, ...SCORE_FIELDS]);
+
+const IDENTITY_FIELDS: Record<EventKind, readonly string[]> = {
+  flow: KIND_FIELDS.flow.filter((f) => !NOT_IDENTITY.has(f)),
+  dns: KIND_FIELDS.dns.filter((f) => !NOT_IDENTITY.has(f)),
+  proxy: KIND_FIELDS.proxy.filter((f) => !NOT_IDENTITY.has(f)),
+};
+
+const KIND_TAG: Record<EventKind, number> = { flow: 1, dns: 2, proxy: 3 };
+const SEED = 0x5a17e1e5;
+
+let buf = new Uint8Array(1024);
+let view = new DataView(buf.buffer);
+const encoder = new TextEncoder();
+const lanes = new Uint32Array(4);
+const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+function ensure(pos: number, extra: number): void {
+  if (pos + extra <= buf.length) return;
+  let size = buf.length * 2;
+  while (size < pos + extra) size *= 2;
+  const next = new Uint8Array(size);
+  next.set(buf.subarray(0, pos));
+  buf = next;
+  view = new DataView(buf.buffer);
+}
+
+function writeString(pos: number, s: string): number {
+  ensure(pos, 5 + s.length * 3);
+  const { written } = encoder.encodeInto(s, buf.subarray(pos + 5));
+  buf[pos] = 2;
+  view.setUint32(pos + 1, written, true);
+  return pos + 5 + written;
+}
+
+function writeValue(pos: number, value: unknown): number {
+  switch (typeof value) {
+    case 'number':
+      ensure(pos, 9);
+      buf[pos] = 1;
+      view.setFloat64(pos + 1, value, true);
+      return pos + 9;
+    case 'string':
+      return writeString(pos, value);
+    case 'boolean':
+      ensure(pos, 1);
+      buf[pos] = value ? 3 : 4;
+      return pos + 1;
+    default:
+      if (value === null) {
+        ensure(pos, 1);
+        buf[pos] = 6;
+        return pos + 1;
+      }
+      {
+        // Arrays and objects (DNS answers, additional_attrs): their JSON form, under a tag of its own.
+        const end = writeString(pos, JSON.stringify(value));
+        buf[pos] = 5;
+        return end;
+      }
+  }
+}
+
+function toHex(l: Uint32Array): string {
+  let s = '';
+  for (let i = 0; i < 4; i++) {
+    const v = l[i]!;
+    s += HEX[v >>> 24]! + HEX[(v >>> 16) & 255]! + HEX[(v >>> 8) & 255]! + HEX[v & 255]!;
+  }
+  return s;
+}
+
+/** The event id of `event` (its own `event_id` is ignored). `ordinal` is the record's position in its source. */
+export function computeEventId(event: { readonly event_kind: EventKind }, ordinal?: string | number): string {
+  const fields = IDENTITY_FIELDS[event.event_kind];
+  const record = event as unknown as Readonly<Record<string, unknown>>;
+  ensure(0, 2);
+  buf[0] = KIND_TAG[event.event_kind];
+  let pos = 1;
+  for (let i = 0; i < fields.length; i++) {
+    const value = record[fields[i]!];
+    if (value === undefined) continue;
+    ensure(pos, 1);
+    buf[pos++] = i + 16;
+    pos = writeValue(pos, value);
+  }
+  if (ordinal !== undefined) {
+    ensure(pos, 1);
+    buf[pos++] = 7;
+    pos = writeValue(pos, ordinal);
+  }
+  murmur3x86128(buf, pos, SEED, lanes);
+  return toHex(lanes);
+}
+
+/** Sets `event_id` on the event (in place) and returns it. */
+export function assignEventId<T extends { event_kind: EventKind; event_id?: string }>(event: T, ordinal?: string | number): T & { event_id: string } {
+  event.event_id = computeEventId(event, ordinal);
+  return event as T & { event_id: string };
+}
+
+/** Identity fields of a kind, in the order they are hashed (documentation and tests). */
+export function identityFields(kind: EventKind): readonly string[] {
+  return IDENTITY_FIELDS[kind];
+}
