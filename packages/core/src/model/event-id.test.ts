@@ -1,0 +1,58 @@
+import mm from 'murmurhash3js-revisited';
+import { describe, expect, it } from 'vitest';
+import { EventFixtures } from '../testkit/fixtures.js';
+import { assignEventId, computeEventId, identityFields } from './event-id.js';
+import { murmur3x86128 } from './murmur3.js';
+
+describe('murmur3x86128', () => {
+  it('matches the reference MurmurHash3 x86 128 (murmurhash3js-revisited) for every tail length', () => {
+    const out = new Uint32Array(4);
+    for (let len = 0; len < 70; len++) {
+      const bytes = Uint8Array.from({ length: len }, (_, i) => (i * 31 + len) & 255);
+      murmur3x86128(bytes, len, 0x5a17e1e5, out);
+      const mine = [...out].map((v) => v.toString(16).padStart(8, '0')).join('');
+      expect(mine).toBe(mm.x86.hash128(bytes, 0x5a17e1e5));
+    }
+  });
+});
+
+describe('event ids', () => {
+  it('are 32 hex digits and the same for the same decoded event and position', () => {
+    const a = EventFixtures.flow();
+    const b = EventFixtures.flow();
+    expect(a.event_id).toMatch(/^[0-9a-f]{32}$/);
+    expect(a.event_id).toBe(b.event_id);
+  });
+
+  it('change when any decoded field changes, including nested DNS answers', () => {
+    const base = EventFixtures.flow();
+    expect(EventFixtures.flow({ dst_port: 444 }).event_id).not.toBe(base.event_id);
+    expect(EventFixtures.flow({ in_bytes: 5231 }).event_id).not.toBe(base.event_id);
+    const dns = EventFixtures.dns();
+    const other = EventFixtures.dns({ dns_answers: [{ name: 'www.example.com', type: 1, class: 1, ttl: 300, data: '93.184.216.35' }] });
+    expect(other.event_id).not.toBe(dns.event_id);
+  });
+
+  it('keep distinct records with identical content apart by their position in the source', () => {
+    expect(EventFixtures.proxy({}, 1).event_id).not.toBe(EventFixtures.proxy({}, 2).event_id);
+  });
+
+  it('ignore what enrichers and models add, the insert time, the source name and raw', () => {
+    const e = EventFixtures.flow();
+    const enriched = { ...e, src_zone: 'dmz', src_country_code: 'DE', score_value: 0.1, score_rank: 1, event_insert_time: 1, event_source: '/other/path', raw: 'x' };
+    expect(computeEventId(enriched, 0)).toBe(e.event_id);
+    for (const f of ['src_zone', 'score_value', 'event_insert_time', 'event_source', 'raw', 'event_id']) expect(identityFields('flow')).not.toContain(f);
+  });
+
+  it('differ between kinds even with the same shared fields', () => {
+    const flow = assignEventId({ event_kind: 'flow', event_time: 1, src_ip: '10.0.0.1', dst_ip: '10.0.0.2' } as never);
+    const dns = assignEventId({ event_kind: 'dns', event_time: 1, src_ip: '10.0.0.1', dst_ip: '10.0.0.2' } as never);
+    expect((flow as { event_id: string }).event_id).not.toBe((dns as { event_id: string }).event_id);
+  });
+
+  it('handle non-ASCII and long strings', () => {
+    const long = EventFixtures.proxy({ prx_browser: `Mözilla ${'x'.repeat(5000)} 日本` });
+    expect(long.event_id).toMatch(/^[0-9a-f]{32}$/);
+    expect(EventFixtures.proxy({ prx_browser: `Mözilla ${'x'.repeat(5000)} 日本` }).event_id).toBe(long.event_id);
+  });
+});
