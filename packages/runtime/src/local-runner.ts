@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Container } from 'inversify';
 import {
   type DecodeContext,
@@ -391,7 +392,16 @@ export class LocalRunner {
     let failure: unknown;
     const producer = produce().catch((e: unknown) => queue.fail(e));
     try {
-      for await (const item of queue.drain()) await processBatch(item);
+      // Give timers (progress) and signals (Ctrl-C) a turn now and then: with in-memory inputs and sinks the
+      // whole run would otherwise be one chain of microtasks.
+      let lastYield = this.#now();
+      for await (const item of queue.drain()) {
+        await processBatch(item);
+        if (this.#now() - lastYield > 25) {
+          await yieldToLoop();
+          lastYield = this.#now();
+        }
+      }
       await producer;
       if (!signal.aborted) {
         // End of input: every open window is complete.
