@@ -23,7 +23,7 @@ export function formatReport(s: RunSummary): string {
     for (const m of w.models) {
       const timing = m.fitSeconds === undefined ? '' : ` (fit ${m.fitSeconds.toFixed(2)}s, score ${(m.scoreSeconds ?? 0).toFixed(2)}s)`;
       out.push(`  model       ${m.step} on ${w.start.slice(0, 16)}..${w.end.slice(0, 16)}: ${n(m.scored)} scored, ${n(m.alerts)} alerts${timing}${m.error === undefined ? '' : ` — ERROR: ${m.error}`}`);
-      for (const a of (m.top ?? []).slice(0, 5)) {
+      for (const a of m.top ?? []) {
         out.push(`     #${String(a.rank).padEnd(3)} ${a.kind.padEnd(5)} ${a.src ?? '-'} -> ${a.dst ?? '-'}  ${a.what}  score ${a.value.toPrecision(3)}${a.reason === undefined ? '' : `  (${a.reason})`}`);
       }
     }

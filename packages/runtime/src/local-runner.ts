@@ -516,7 +516,10 @@ export class LocalRunner {
     }
     const statePath = await store.save(state);
     const t1 = this.#now();
-    const top = new TopN<{ event: OdmEvent; outcome: NonNullable<Awaited<ReturnType<typeof model.score>>[number]> }>(m.spec.topN, model.order);
+    // Ranked per event kind: scores of different kinds are not comparable (Spot ranked each data type alone).
+    type Ranked = { event: OdmEvent; outcome: NonNullable<Awaited<ReturnType<typeof model.score>>[number]> };
+    const tops = new Map<EventKind, TopN<Ranked>>();
+    const scoredByKind = new Map<EventKind, number>();
     let scored = 0;
     const threshold = m.spec.threshold;
     try {
@@ -530,7 +533,11 @@ export class LocalRunner {
           if (o === null || o === undefined) continue;
           if (!Number.isFinite(o.value)) throw new SightlineError('SL_MODEL_SCORE_FAILED', `score of event ${batch[i]!.event_id} is ${o.value}`, { stage: 'model', plugin: m.manifest.name });
           scored++;
+          const kind = batch[i]!.event_kind;
+          scoredByKind.set(kind, (scoredByKind.get(kind) ?? 0) + 1);
           if (threshold !== undefined && (model.order === 'asc' ? o.value > threshold : o.value < threshold)) continue;
+          let top = tops.get(kind);
+          if (top === undefined) tops.set(kind, (top = new TopN<Ranked>(m.spec.topN, model.order)));
           top.offer(o.value, { event: batch[i]!, outcome: o });
         }
       }
@@ -541,10 +548,11 @@ export class LocalRunner {
       return { ...base, scored, alerts: 0, state: statePath, error: message };
     }
     const t2 = this.#now();
-    const ranked = top.sorted();
-    let alerts: OdmEvent[] = ranked.map(({ value, item }, index) => {
+    const ranked = [...tops.entries()].sort(([a], [b]) => a.localeCompare(b)).flatMap(([kind, top]) => top.sorted().map((r, index) => ({ ...r, kind, index })));
+    let alerts: OdmEvent[] = ranked.map(({ value, item, kind, index }) => {
       const { event, outcome } = item;
       const rank = index + 1;
+      const ofKind = scoredByKind.get(kind) ?? 1;
       const rating = ratingFor(event, ratings, outcome.word);
       return {
         ...event,
@@ -553,7 +561,7 @@ export class LocalRunner {
         score_value: value,
         score_order: model.order,
         score_rank: rank,
-        score_risk: Math.round(10000 * (1 - (rank - 1) / Math.max(1, scored))) / 100,
+        score_risk: Math.round(10000 * (1 - (rank - 1) / Math.max(1, ofKind))) / 100,
         ...(outcome.severity === undefined ? {} : { score_severity: outcome.severity }),
         ...(outcome.reasons === undefined ? {} : { score_reasons: [...outcome.reasons] }),
         ...(outcome.word === undefined ? {} : { score_word: outcome.word }),
@@ -567,7 +575,7 @@ export class LocalRunner {
     h.counts.alerts += alerts.length;
     await h.deliver('alerts', alerts);
     this.#logger.info(`window ${windowLabel}: model "${m.spec.name}" scored ${scored} events, ${alerts.length} alerts`);
-    const topBriefs = alerts.slice(0, 10).map(brief);
+    const topBriefs = alerts.filter((a) => (a.score_rank ?? 0) <= 3).map(brief);
     return { ...base, scored, alerts: alerts.length, state: statePath, fitSeconds: (t1 - t0) / 1000, scoreSeconds: (t2 - t1) / 1000, top: topBriefs };
   }
 

@@ -446,7 +446,7 @@ export const scoreSchema: JsonSchema = {
     "score_rank": {
       "type": "integer",
       "minimum": 1,
-      "description": "Rank of the event in its window, 1 = most suspicious."
+      "description": "Rank of the event among the events of its kind in its window, 1 = most suspicious."
     },
     "score_severity": {
       "type": "string",
@@ -463,7 +463,7 @@ export const scoreSchema: JsonSchema = {
       "type": "number",
       "minimum": 0,
       "maximum": 100,
-      "description": "Suspicion normalised to 0-100 (100 = most suspicious in its window)."
+      "description": "Share of its window's scored events of the same kind that are less suspicious, 0-100 (100 = the most suspicious)."
     },
     "score_reasons": {
       "type": "array",
@@ -1277,7 +1277,7 @@ export const pipelineSchema: JsonSchema = {
             "type": "integer",
             "minimum": 0,
             "default": 250,
-            "description": "Alerts delivered per window (Spot's analyst view showed 250)."
+            "description": "Alerts delivered per window and event kind, most suspicious first (Spot's analyst view showed 250)."
           },
           "threshold": {
             "type": "number",

@@ -643,7 +643,7 @@ export interface ScoreBlock {
    */
   score_order?: 'asc' | 'desc';
   /**
-   * Rank of the event in its window, 1 = most suspicious.
+   * Rank of the event among the events of its kind in its window, 1 = most suspicious.
    */
   score_rank?: number;
   /**
@@ -651,7 +651,7 @@ export interface ScoreBlock {
    */
   score_severity?: 'info' | 'low' | 'medium' | 'high' | 'critical';
   /**
-   * Suspicion normalised to 0-100 (100 = most suspicious in its window).
+   * Share of its window's scored events of the same kind that are less suspicious, 0-100 (100 = the most suspicious).
    */
   score_risk?: number;
   /**
