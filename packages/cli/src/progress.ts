@@ -19,6 +19,7 @@ export function progressLine(p: Progress): string {
   if (p.deadLettered > 0) parts.push(`${n(p.deadLettered)} dead-lettered`);
   if (p.alerts > 0) parts.push(`${n(p.alerts)} alerts`);
   if (p.phase === 'modelling') parts.push('modelling');
+  parts.push(`rss ${formatBytes(p.rssBytes)}`);
   parts.push(formatDuration(p.elapsedMs));
   return parts.join(' · ');
 }
@@ -33,8 +34,11 @@ export class ProgressRenderer {
   #shown = false;
   #last = '';
 
-  constructor(out: NodeJS.WriteStream = process.stderr, mode: 'auto' | 'bar' | 'lines' | 'off' = 'auto') {
+  readonly #intervalMs: number | undefined;
+
+  constructor(out: NodeJS.WriteStream = process.stderr, mode: 'auto' | 'bar' | 'lines' | 'off' = 'auto', intervalMs?: number) {
     this.#out = out;
+    this.#intervalMs = intervalMs;
     this.#tty = mode === 'bar' || (mode === 'auto' && out.isTTY === true);
     this.enabled = mode !== 'off';
   }
@@ -42,7 +46,7 @@ export class ProgressRenderer {
   readonly enabled: boolean;
 
   get intervalMs(): number {
-    return this.#tty ? 200 : 5000;
+    return this.#intervalMs ?? (this.#tty ? 200 : 5000);
   }
 
   update(p: Progress): void {

@@ -154,6 +154,7 @@ export class LocalRunner {
       deadLettered: counts.deadLettered,
       alerts: counts.alerts,
       currentInput: current,
+      rssBytes: process.memoryUsage.rss(),
       phase,
     });
     const onProgress = this.#o.onProgress;

@@ -100,5 +100,7 @@ export interface Progress {
   readonly deadLettered: number;
   readonly alerts: number;
   readonly currentInput: string | undefined;
+  /** Resident memory of the process, bytes. */
+  readonly rssBytes: number;
   readonly phase: 'starting' | 'reading' | 'modelling' | 'finishing';
 }

@@ -38,7 +38,9 @@ export function renderPlugin(kind: PluginKind, name: string, pkg: string, descri
     kind,
     section: SECTION[kind],
     Interface: INTERFACE[kind],
-    description: description.replace(/'/g, "\\'"),
+    // Raw for prose and comments (without `*/`), a JSON string literal (also valid TypeScript) for code and package.json.
+    description: description.replace(/\*\//g, '* /'),
+    descriptionLiteral: JSON.stringify(description),
     coreRange: `^${CORE_VERSION}`,
   };
   const fill = (text: string): string => text.replace(/\{\{(\w+)\}\}/g, (_, k: string) => vars[k] ?? `{{${k}}}`);

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { loadPipelineFile } from '@sightline/core';
+import { loadPipelineFile, parseDuration } from '@sightline/core';
 import { LocalRunner, type LogLevel, StreamLogger } from '@sightline/runtime';
 import { builtinRegistry } from '../builtin-plugins.js';
 import { EXIT } from '../exit-codes.js';
@@ -19,6 +19,7 @@ Options:
       --validate <mode>   check plugins' events against the data model: off, sample (default), all
       --run-id <id>       name of the run's folder (default: the start time)
       --progress <mode>   auto (bar on a terminal, lines otherwise), bar, lines, off
+      --progress-interval <duration>  how often progress is reported (default 200ms bar, 5s lines)
       --log-level <lvl>   debug, info, warn (default), error, silent
       --json              print the run summary as JSON on stdout instead of the report
   -q, --quiet             no progress and no report (exit code only)
@@ -38,6 +39,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
       validate: { type: 'string' },
       'run-id': { type: 'string' },
       progress: { type: 'string', default: 'auto' },
+      'progress-interval': { type: 'string' },
       'log-level': { type: 'string', default: 'warn' },
       json: { type: 'boolean', default: false },
       quiet: { type: 'boolean', short: 'q', default: false },
@@ -61,7 +63,15 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
   // CLI paths are relative to the working directory, config paths to the pipeline file.
   const spec = loadPipelineFile(positionals[0]!, { env: io.env, overrides: resolveCliPaths(overrides, io.cwd) });
 
-  const renderer = new ProgressRenderer(io.stderr, values.quiet ? 'off' : (values.progress as 'auto'));
+  let intervalMs: number | undefined;
+  if (values['progress-interval'] !== undefined) {
+    try {
+      intervalMs = parseDuration(values['progress-interval']);
+    } catch {
+      throw new UsageError('--progress-interval takes a duration such as 500ms or 5s');
+    }
+  }
+  const renderer = new ProgressRenderer(io.stderr, values.quiet ? 'off' : (values.progress as 'auto'), intervalMs);
   const logger = new StreamLogger({ level: values.quiet ? 'silent' : level, write: (line) => renderer.log(line) });
   const controller = new AbortController();
   let interrupts = 0;
