@@ -130,7 +130,7 @@ describe('file sink', () => {
     writeFileSync(blocker, 'not a folder');
     const ctx = createTestContext();
     const sink = await instantiate(manifest, { path: `${blocker}/sub/{kind}` }, ctx);
-    const err = await sink.open!(ctx).then(
+    const err = await Promise.resolve(sink.open!(ctx)).then(
       () => undefined,
       (e: unknown) => e,
     );
