@@ -41,6 +41,20 @@ function fieldTable(props, required = []) {
   return rows.join('\n');
 }
 
+/** Imports every package's built error-codes module so their codes are registered, and returns the package names. */
+async function loadPackageErrorCodes() {
+  const { readdirSync, existsSync } = await import('node:fs');
+  const found = [];
+  for (const dir of readdirSync(join(root, 'packages')).sort()) {
+    const mod = join(root, 'packages', dir, 'dist', 'error-codes.js');
+    if (existsSync(mod)) {
+      await import(pathToFileURL(mod).href);
+      found.push(dir);
+    }
+  }
+  return found;
+}
+
 function errorsPage(core) {
   const lines = [BANNER, '# Error codes', ''];
   lines.push(
@@ -50,13 +64,13 @@ function errorsPage(core) {
     '',
   );
   const byStage = new Map();
-  for (const [code, info] of Object.entries(core.ERROR_CODES)) {
+  for (const [code, info] of core.allErrorCodes()) {
     if (!byStage.has(info.stage)) byStage.set(info.stage, []);
     byStage.get(info.stage).push([code, info]);
   }
   for (const [stage, codes] of byStage) {
-    lines.push(`## ${stage}`, '', '| code | retryable | meaning | what to do |', '|---|---|---|---|');
-    for (const [code, info] of codes) lines.push(`| \`${code}\` | ${info.retryable ? 'yes' : 'no'} | ${cell(info.summary)} | ${cell(info.remedy)} |`);
+    lines.push(`## ${stage}`, '', '| code | from | retryable | meaning | what to do |', '|---|---|---|---|---|');
+    for (const [code, info] of codes) lines.push(`| \`${code}\` | ${info.package.replace('@sightline/', '')} | ${info.retryable ? 'yes' : 'no'} | ${cell(info.summary)} | ${cell(info.remedy)} |`);
     lines.push('');
   }
   return lines.join('\n');
@@ -126,6 +140,7 @@ function cliPage(cli) {
 export async function generateDocs() {
   const core = await import(pathToFileURL(join(root, 'packages/core/dist/index.js')).href);
   const cli = await import(pathToFileURL(join(root, 'packages/cli/dist/index.js')).href);
+  await loadPackageErrorCodes();
   return new Map([
     [join(out, 'errors.md'), errorsPage(core)],
     [join(out, 'data-model.md'), dataModelPage()],

@@ -1,4 +1,4 @@
-import { CORE_VERSION, ERROR_CODES } from '@sightline/core';
+import { CORE_VERSION, allErrorCodes } from '@sightline/core';
 import { DECODE_HELP, decodeCommand } from './commands/decode.js';
 import { PLUGIN_NEW_HELP, pluginCommand } from './commands/plugin-new.js';
 import { PLUGINS_HELP, pluginsCommand } from './commands/plugins.js';
@@ -43,7 +43,7 @@ function helpTopic(topic: string | undefined, io: CliIo): number {
   }
   if (topic === 'errors') {
     io.stdout.write(`Error codes (docs/reference/errors.md has them in full):\n`);
-    for (const [code, info] of Object.entries(ERROR_CODES)) io.stdout.write(`  ${code.padEnd(28)} ${info.summary}\n`);
+    for (const [code, info] of allErrorCodes()) io.stdout.write(`  ${code.padEnd(30)} ${info.summary}\n`);
     return EXIT.OK;
   }
   const cmd = COMMANDS[topic];

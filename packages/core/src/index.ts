@@ -8,8 +8,8 @@ import 'reflect-metadata';
 export { CORE_VERSION } from './version.js';
 
 // errors
-export { ERROR_CODES, errorCodeInfo, isErrorCode } from './errors/error-codes.js';
-export type { CoreErrorCode, ErrorCode, ErrorCodeInfo, ExtensionErrorCode, Stage } from './errors/error-codes.js';
+export { ERROR_CODES, allErrorCodes, defineErrorCodes, errorCodeInfo, isErrorCode } from './errors/error-codes.js';
+export type { CoreErrorCode, ErrorCode, ErrorCodeInfo, ExtensionErrorCode, PackageErrorCodes, Stage } from './errors/error-codes.js';
 export { SightlineError, describeCause } from './errors/sightline-error.js';
 export type { SerializedError, SightlineErrorOptions } from './errors/sightline-error.js';
 

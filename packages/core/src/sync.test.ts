@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ERROR_CODES } from './errors/error-codes.js';
+import { ERROR_CODES, defineErrorCodes, errorCodeInfo, isErrorCode } from './errors/error-codes.js';
 import { CORE_VERSION } from './version.js';
 
 const root = join(import.meta.dirname, '../../..');
@@ -20,6 +20,14 @@ describe('generated files and docs are in step with their sources', () => {
   it('every error code is documented on the errors page', () => {
     const page = readFileSync(join(root, 'docs/reference/errors.md'), 'utf8');
     for (const code of Object.keys(ERROR_CODES)) expect(page).toContain(`\`${code}\``);
+  });
+
+  it('package error codes register, refuse clashes with core, and are known to isErrorCode', () => {
+    defineErrorCodes('@sightline/test-pkg', { SL_TESTPKG_BROKEN: { stage: 'decode', retryable: false, summary: 'a test code for the registry', remedy: 'nothing to do, it is a test' } });
+    expect(isErrorCode('SL_TESTPKG_BROKEN')).toBe(true);
+    expect(errorCodeInfo('SL_TESTPKG_BROKEN' as never)?.stage).toBe('decode');
+    expect(() => defineErrorCodes('@sightline/other', { SL_INTERNAL: { stage: 'decode', retryable: false, summary: 'clash with core', remedy: 'must be refused' } })).toThrow(/already defined by @sightline\/core/);
+    expect(() => defineErrorCodes('@sightline/other', { SL_TESTPKG_BROKEN: { stage: 'decode', retryable: false, summary: 'clash with a package', remedy: 'must be refused' } })).toThrow(/already defined by @sightline\/test-pkg/);
   });
 
   it('CORE_VERSION is the version in packages/core/package.json', () => {

@@ -228,16 +228,52 @@ export const ERROR_CODES = {
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type CoreErrorCode = keyof typeof ERROR_CODES;
+
+/**
+ * Codes that first-party packages add for their own stage (`SL_NETFLOW_TEMPLATE_MISSING`…). A package declares
+ * them with `defineErrorCodes` in its `src/error-codes.ts` and augments this interface so the codes type-check:
+ *
+ *   declare module '@sightline/core' { interface PackageErrorCodes { SL_NETFLOW_TEMPLATE_MISSING: true } }
+ *
+ * The reference page lists every package's codes (scripts/gen-docs.mjs reads each package's error-codes).
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface PackageErrorCodes {}
+
 /** Codes third-party plugins may use: `X_<PLUGIN>_<WHAT>`, upper case. */
 export type ExtensionErrorCode = `X_${string}`;
-export type ErrorCode = CoreErrorCode | ExtensionErrorCode;
+export type ErrorCode = CoreErrorCode | Extract<keyof PackageErrorCodes, string> | ExtensionErrorCode;
 
 const EXTENSION_CODE = /^X_[A-Z0-9]+(?:_[A-Z0-9]+)+$/;
+const PACKAGE_CODE = /^SL_[A-Z0-9]+(?:_[A-Z0-9]+)+$/;
+const registered = new Map<string, ErrorCodeInfo & { readonly package: string }>();
+
+/**
+ * Registers a package's error codes (call it at module load, from the package's `error-codes.ts`). Codes must be
+ * `SL_…`, must not clash with core's or another package's, and need the same facts as core's.
+ */
+export function defineErrorCodes<T extends Record<string, ErrorCodeInfo>>(pkg: string, table: T): T {
+  for (const [code, info] of Object.entries(table)) {
+    if (!PACKAGE_CODE.test(code)) throw new Error(`${pkg}: error code ${code} must look like SL_<AREA>_<WHAT>`);
+    const clash = Object.hasOwn(ERROR_CODES, code) ? '@sightline/core' : registered.get(code)?.package;
+    if (clash !== undefined && clash !== pkg) throw new Error(`${pkg}: error code ${code} is already defined by ${clash}`);
+    registered.set(code, { ...info, package: pkg });
+  }
+  return table;
+}
+
+/** Every code known in this process: core's and the registered packages'. */
+export function allErrorCodes(): ReadonlyMap<string, ErrorCodeInfo & { readonly package: string }> {
+  const all = new Map<string, ErrorCodeInfo & { readonly package: string }>();
+  for (const [code, info] of Object.entries(ERROR_CODES)) all.set(code, { ...info, package: '@sightline/core' });
+  for (const [code, info] of registered) all.set(code, info);
+  return all;
+}
 
 export function isErrorCode(value: unknown): value is ErrorCode {
-  return typeof value === 'string' && (Object.hasOwn(ERROR_CODES, value) || EXTENSION_CODE.test(value));
+  return typeof value === 'string' && (Object.hasOwn(ERROR_CODES, value) || registered.has(value) || EXTENSION_CODE.test(value));
 }
 
 export function errorCodeInfo(code: ErrorCode): ErrorCodeInfo | undefined {
-  return Object.hasOwn(ERROR_CODES, code) ? ERROR_CODES[code as CoreErrorCode] : undefined;
+  return Object.hasOwn(ERROR_CODES, code) ? ERROR_CODES[code as CoreErrorCode] : registered.get(code);
 }
