@@ -22,7 +22,7 @@ export const EXIT_DESCRIPTIONS: readonly [number, string][] = [
   [EXIT.PLUGIN, 'a plugin is unknown, incompatible with this core, badly configured, or failed to start'],
   [EXIT.INPUT, 'an input does not exist or could not be opened before the run started'],
   [EXIT.OUTPUT, 'the output folder or a sink\'s destination cannot be written'],
-  [EXIT.UNDELIVERED, 'the run completed, but events were dead-lettered or an input could not be read to its end'],
+  [EXIT.UNDELIVERED, 'the run completed, but events were dead-lettered, datagrams were dropped, or an input could not be read to its end'],
   [EXIT.CONTRACT, 'the run completed, but a plugin broke its contract (malformed events, exceptions); see quarantine/plugin.ndjson'],
   [EXIT.INTERRUPTED, 'the run was interrupted (Ctrl-C / SIGTERM); outputs written so far are finalised'],
 ];

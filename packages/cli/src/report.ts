@@ -16,6 +16,7 @@ export function formatReport(s: RunSummary): string {
   const qTotal = quarantined.reduce((a, [, v]) => a + v, 0);
   if (qTotal > 0) out.push(`  quarantined ${n(qTotal)} records (${quarantined.map(([k, v]) => `${k}: ${n(v)}`).join(', ')})`);
   out.push(`  delivered   ${n(s.counts.eventsForwarded)} events${s.counts.alerts > 0 ? `, ${n(s.counts.alerts)} alerts` : ''}`);
+  if (s.counts.dropped > 0) out.push(`  DROPPED     ${n(s.counts.dropped)} datagrams before decoding (listener queue or kernel buffer full; see quarantine/input.ndjson)`);
   if (s.counts.deadLettered > 0) out.push(`  DEAD-LETTERED ${n(s.counts.deadLettered)} events (not delivered; see below)`);
   if (s.counts.eventsLate > 0) out.push(`  late        ${n(s.counts.eventsLate)} events arrived after their model window closed (delivered, not scored)`);
 

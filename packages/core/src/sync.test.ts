@@ -26,7 +26,7 @@ describe('generated files and docs are in step with their sources', () => {
     defineErrorCodes('@sightline/test-pkg', { SL_TESTPKG_BROKEN: { stage: 'decode', retryable: false, summary: 'a test code for the registry', remedy: 'nothing to do, it is a test' } });
     expect(isErrorCode('SL_TESTPKG_BROKEN')).toBe(true);
     expect(errorCodeInfo('SL_TESTPKG_BROKEN' as never)?.stage).toBe('decode');
-    expect(() => defineErrorCodes('@sightline/other', { SL_INTERNAL: { stage: 'decode', retryable: false, summary: 'clash with core', remedy: 'must be refused' } })).toThrow(/already defined by @sightline\/core/);
+    expect(() => defineErrorCodes('@sightline/other', { SL_CONFIG_INVALID: { stage: 'decode', retryable: false, summary: 'clash with core', remedy: 'must be refused' } })).toThrow(/already defined by @sightline\/core/);
     expect(() => defineErrorCodes('@sightline/other', { SL_TESTPKG_BROKEN: { stage: 'decode', retryable: false, summary: 'clash with a package', remedy: 'must be refused' } })).toThrow(/already defined by @sightline\/test-pkg/);
   });
 

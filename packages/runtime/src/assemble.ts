@@ -154,6 +154,12 @@ export async function preparePipeline(
           .filter((p) => p.manifest.kind === 'decoder')
           .map((p, index) => ({ section: 'decoders', index, path: `decoders (default ${p.manifest.name})`, use: p.manifest.name, name: p.manifest.name, config: {} }));
 
+  const stepNames = new Set(decoderSteps.map((d) => d.name));
+  for (const input of spec.inputs) {
+    if (input.decoder !== 'auto' && !stepNames.has(input.decoder)) {
+      throw new SightlineError('SL_CONFIG_INVALID', `${at(spec, `inputs[${input.index}].decoder`)}: no decoder is named "${input.decoder}" (available: ${[...stepNames].join(', ') || 'none'})`, { stage: 'config' });
+    }
+  }
   const all: StepSpec[] = [...decoderSteps, ...spec.enrichers, ...spec.models, ...spec.sinks];
   const manifests = new Map<StepSpec, PluginManifest>();
   for (const step of all) manifests.set(step, await resolveManifest(step, spec, options.registry, searchDirs));

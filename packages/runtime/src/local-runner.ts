@@ -28,7 +28,7 @@ import { type AssembledPipeline, type Step, assemblePipeline, stepContext } from
 import { BoundedQueue } from './bounded-queue.js';
 import { FileDeadLetterStore, FileQuarantineStore } from './file-stores.js';
 import { peekSource } from './inputs/peek.js';
-import { planInputs, type PlannedInput } from './inputs/plan.js';
+import { type InputPlan, type PlannedInput, planInputs } from './inputs/plan.js';
 import { StreamLogger } from './logger.js';
 import { ModelStateStore } from './model-state-store.js';
 import { RatingsStore, ratingFor } from './ratings-store.js';
@@ -56,6 +56,8 @@ export interface LocalRunnerOptions {
   readonly now?: () => number;
   /** Shared services for the pipeline's container. */
   readonly parent?: Container;
+  /** Told the address and port of each UDP input once it listens (port 0 picks a free one). */
+  readonly onListening?: (address: string, port: number) => void;
 }
 
 const RAW_LIMIT = 4096;
@@ -119,7 +121,7 @@ export class LocalRunner {
     const quarantine = new FileQuarantineStore(join(runDir, 'quarantine'));
     const deadLetter = new FileDeadLetterStore(join(runDir, 'dead-letter'));
 
-    const counts: Counts = { bytesRead: 0, eventsDecoded: 0, quarantined: {}, eventsForwarded: 0, eventsLate: 0, alerts: 0, delivered: 0, deadLettered: 0 };
+    const counts: Counts = { bytesRead: 0, dropped: 0, eventsDecoded: 0, quarantined: {}, eventsForwarded: 0, eventsLate: 0, alerts: 0, delivered: 0, deadLettered: 0 };
     const violations = new Map<string, ViolationReport>();
     const inputs: InputReport[] = [];
     const windowsDone: WindowReport[] = [];
@@ -182,9 +184,9 @@ export class LocalRunner {
     }
     this.#pipeline = pipeline;
 
-    let planned: PlannedInput[];
+    let plan: InputPlan;
     try {
-      planned = await planInputs(spec, this.#o.stdin);
+      plan = await planInputs(spec, { stdin: this.#o.stdin, signal, logger: this.#logger, onListening: this.#o.onListening });
     } catch (e) {
       clearInterval(ticker);
       await pipeline.close().catch(() => undefined);
@@ -193,7 +195,7 @@ export class LocalRunner {
       await rm(runDir, { recursive: true, force: true }).catch(() => undefined);
       throw e;
     }
-    for (const p of planned) bytesTotal = p.size === undefined || bytesTotal === undefined ? undefined : bytesTotal + p.size;
+    bytesTotal = plan.totalBytes;
 
     const validator = new BoundaryValidator(spec.validate);
     const sinkReports = new Map<string, SinkReport>(pipeline.sinks.map((s) => [s.spec.name, { step: s.spec.name, plugin: s.manifest.name, delivered: { events: 0, alerts: 0 }, deadLettered: 0, outputs: [] }]));
@@ -332,7 +334,7 @@ export class LocalRunner {
     const fallbackNdjson = new OdmNdjsonDecoder({ max_line_bytes: 1 << 20, kinds: ['flow', 'dns', 'proxy'] }, 'odm-ndjson');
     const produce = async (): Promise<void> => {
       phase = 'reading';
-      for (const input of planned) {
+      for await (const input of plan.inputs) {
         if (signal.aborted) break;
         const report: InputReport = { name: input.name, decoder: undefined, bytes: 0, events: 0, issues: 0 };
         inputs.push(report);
@@ -366,12 +368,24 @@ export class LocalRunner {
           const { decoder, step } = chosen;
           (report as { decoder: string | undefined }).decoder = step;
           const ctx: DecodeContext = { ...stepContext(spec, { name: step }, this.#logger, runDir, signal), batchSize: spec.batchSize, keepRaw: spec.keepRaw };
-          for await (const batch of decoder.decode(source, ctx)) {
-            report.events += batch.events.length;
-            report.issues += batch.issues.length;
-            counts.eventsDecoded += batch.events.length;
-            await queue.push({ input: report, decoder: step, events: batch.events, issues: batch.issues });
-            if (signal.aborted) break;
+          try {
+            for await (const batch of decoder.decode(source, ctx)) {
+              report.events += batch.events.length;
+              report.issues += batch.issues.length;
+              counts.eventsDecoded += batch.events.length;
+              await queue.push({ input: report, decoder: step, events: batch.events, issues: batch.issues });
+              if (signal.aborted) break;
+            }
+          } finally {
+            const stats = opened.stats?.();
+            if (stats !== undefined) {
+              report.stats = { ...stats };
+              const dropped = (stats['dropped_queue'] ?? 0) + (stats['dropped_kernel'] ?? 0);
+              if (dropped > 0) {
+                counts.dropped += dropped;
+                await quarantineIssues([{ code: 'SL_INPUT_DROPPED', message: `${dropped} datagrams were lost on ${input.name} (${stats['dropped_queue'] ?? 0} by the listener's queue, ${stats['dropped_kernel'] ?? 0} by the kernel)`, source: input.name, details: stats }], 'input', 'runtime');
+              }
+            }
           }
         } catch (e) {
           inputFailures++;

@@ -22,6 +22,8 @@ export interface RunSummary {
 
 export interface Counts {
   bytesRead: number;
+  /** Datagrams lost before decoding (UDP inputs: listener queue and kernel socket buffer). */
+  dropped: number;
   eventsDecoded: number;
   /** Records quarantined, by stage. */
   quarantined: Record<string, number>;
@@ -39,6 +41,8 @@ export interface InputReport {
   events: number;
   issues: number;
   error?: string;
+  /** Counters the input reported (UDP: received, dropped_queue, dropped_kernel). */
+  stats?: Record<string, number>;
 }
 
 export interface SinkReport {

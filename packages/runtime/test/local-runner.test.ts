@@ -215,3 +215,49 @@ describe('LocalRunner', () => {
     expect(sink().closed).toBe(1);
   });
 });
+
+describe('inputs', () => {
+  it('listens on UDP: one datagram is one chunk, with its sender, until idle', async () => {
+    const { createSocket } = await import('node:dgram');
+    const events = EventFixtures.mixed(20);
+    let port = 0;
+    const listening = new Promise<void>((resolve) => {
+      void run(
+        { inputs: [{ type: 'udp', port: 0, idle_timeout: '400ms', decoder: 'odm-ndjson' }], sinks: [{ use: 'memory' }] },
+        { onListening: (_a, p) => ((port = p), resolve()) },
+      ).then((r) => done(r));
+    });
+    let done!: (r: Awaited<ReturnType<typeof run>>) => void;
+    const finished = new Promise<Awaited<ReturnType<typeof run>>>((r) => (done = r));
+    await listening;
+    const sock = createSocket('udp4');
+    for (let i = 0; i < events.length; i += 5) {
+      const payload = Buffer.from(ndjson(events.slice(i, i + 5)));
+      await new Promise<void>((r) => sock.send(payload, port, '127.0.0.1', () => r()));
+    }
+    sock.close();
+    const { summary, sink } = await finished;
+    expect(sink().events.size).toBe(20);
+    expect(summary.inputs[0]!.name).toBe('udp://127.0.0.1:0');
+    expect(summary.inputs[0]!.stats).toMatchObject({ received: 4, dropped_queue: 0 });
+    expect(summary.counts.dropped).toBe(0);
+  });
+
+  it('watches a folder: reads files that appear, once each, after they stop growing', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'first.ndjson'), ndjson(EventFixtures.mixed(3)));
+    const controller = new AbortController();
+    const p = run(
+      { inputs: [{ type: 'directory', path: '.', pattern: '*.ndjson', watch: true, poll: '50ms', settle: '100ms' }], sinks: [{ use: 'memory' }] },
+      { baseDir: dir, signal: controller.signal },
+    );
+    await new Promise((r) => setTimeout(r, 400));
+    writeFileSync(join(dir, 'second.ndjson'), ndjson(EventFixtures.mixed(10).slice(3)));
+    writeFileSync(join(dir, 'ignored.txt'), 'not matching');
+    await new Promise((r) => setTimeout(r, 600));
+    controller.abort();
+    const { summary, sink } = await p;
+    expect(summary.inputs.map((i) => i.name.split('/').pop())).toEqual(['first.ndjson', 'second.ndjson']);
+    expect(sink().events.size).toBe(10);
+  });
+});

@@ -107,7 +107,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
     else if (!values.quiet) io.stdout.write(formatReport(summary));
     if (summary.status === 'interrupted') return EXIT.INTERRUPTED;
     if (summary.violations.length > 0) return EXIT.CONTRACT;
-    if (summary.counts.deadLettered > 0 || summary.inputFailures > 0) return EXIT.UNDELIVERED;
+    if (summary.counts.deadLettered > 0 || summary.inputFailures > 0 || summary.counts.dropped > 0) return EXIT.UNDELIVERED;
     return EXIT.OK;
   } finally {
     renderer.done();

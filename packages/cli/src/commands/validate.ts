@@ -21,9 +21,24 @@ export async function validateCommand(argv: string[], io: CliIo): Promise<number
   if (positionals.length !== 1) throw new UsageError('validate takes exactly one pipeline file');
   const spec = loadPipelineFile(positionals[0]!, { env: io.env });
   const steps = await preparePipeline(spec, { registry: builtinRegistry(), pluginSearchDirs: [spec.baseDir, io.cwd, CLI_DIR] });
-  const inputs = await planInputs(spec);
+  await planInputs(spec); // fails when a file, glob or folder does not exist
+  const inputs = spec.inputs.map((i) => {
+    const d = i.decoder === 'auto' ? '' : ` (${i.decoder})`;
+    switch (i.type) {
+      case 'file':
+        return `${i.path.join(', ')}${d}`;
+      case 'directory':
+        return `${i.path}/${i.pattern}${i.watch ? ' (watched)' : ''}${d}`;
+      case 'udp':
+        return `udp://${i.address}:${i.port}${d}`;
+      case 'stdin':
+        return `stdin${d}`;
+      default:
+        return `synthetic ${i.kind} × ${i.events}${d}`;
+    }
+  });
   const lines = [`${spec.file} is valid: pipeline "${spec.name}"`];
-  lines.push(`  inputs:    ${inputs.length === 0 ? 'none' : inputs.map((i) => `${i.name}${i.decoder === 'auto' ? '' : ` (${i.decoder})`}`).join(', ')}`);
+  lines.push(`  inputs:    ${inputs.length === 0 ? 'none' : inputs.join(', ')}`);
   for (const section of ['decoders', 'enrichers', 'models', 'sinks'] as const) {
     const s = steps.filter((p) => p.spec.section === section);
     lines.push(`  ${section.padEnd(10)} ${s.length === 0 ? 'none' : s.map((p) => (p.spec.name === p.manifest.name ? p.manifest.name : `${p.spec.name} (${p.manifest.name})`)).join(', ')}`);

@@ -66,8 +66,8 @@ describe('pipeline config', () => {
   });
 
   it('checks step names are unique and inputs name real decoder steps', () => {
-    const e = error(() => parsePipelineConfig({ name: 't', inputs: [{ type: 'stdin', decoder: 'nope' }], sinks: [{ use: 'file' }, { use: 'file' }] }));
-    expect(e.message).toContain('inputs[0].decoder: no decoder step is named "nope"');
+    const e = error(() => parsePipelineConfig({ name: 't', inputs: [{ type: 'stdin', decoder: 'nope' }], decoders: [{ use: 'odm-ndjson' }], sinks: [{ use: 'file' }, { use: 'file' }] }));
+    expect(e.message).toContain('inputs[0].decoder: no decoder step is named "nope" (decoders: odm-ndjson)');
     expect(e.message).toContain('sinks[1].name: step name "file" is already used by sinks[0]');
   });
 

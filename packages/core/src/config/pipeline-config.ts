@@ -5,7 +5,7 @@ import { SightlineError, describeCause } from '../errors/sightline-error.js';
 import type { EventKind } from '../model/event.js';
 import { pipelineSchema } from '../model/generated/odm-schemas.js';
 import { type ConfigProblem, deepFreeze, validateConfig } from './config-ajv.js';
-import { parseDuration } from './units.js';
+import { parseDuration, parseSize } from './units.js';
 
 export type StepSection = 'decoders' | 'enrichers' | 'models' | 'sinks';
 
@@ -41,7 +41,28 @@ export interface SinkStepSpec extends StepSpec {
 
 export type InputSpec =
   | { readonly type: 'file'; readonly path: readonly string[]; readonly decoder: string; readonly index: number }
-  | { readonly type: 'directory'; readonly path: string; readonly pattern: string; readonly recursive: boolean; readonly decoder: string; readonly index: number }
+  | {
+      readonly type: 'directory';
+      readonly path: string;
+      readonly pattern: string;
+      readonly recursive: boolean;
+      readonly watch: boolean;
+      readonly pollMs: number;
+      readonly settleMs: number;
+      readonly decoder: string;
+      readonly index: number;
+    }
+  | {
+      readonly type: 'udp';
+      readonly address: string;
+      readonly port: number;
+      readonly receiveBuffer: number;
+      readonly queue: number;
+      readonly idleTimeoutMs: number | undefined;
+      readonly maxDatagrams: number | undefined;
+      readonly decoder: string;
+      readonly index: number;
+    }
   | { readonly type: 'stdin'; readonly decoder: string; readonly index: number }
   | {
       readonly type: 'synthetic';
@@ -244,7 +265,8 @@ function normalise(raw: Record<string, unknown>, where: string, options: ParseOp
   const decoderNames = new Set(decoders.map((d) => d.name));
   const inputs = ((raw['inputs'] as Record<string, unknown>[]) ?? []).map((r, index): InputSpec => {
     const decoder = r['decoder'] as string;
-    if (decoder !== 'auto' && !decoderNames.has(decoder)) {
+    // With no decoders listed, every installed decoder is used and the name is checked when plugins are resolved.
+    if (decoder !== 'auto' && decoderNames.size > 0 && !decoderNames.has(decoder)) {
       problems.push({
         path: `inputs[${index}].decoder`,
         message: `no decoder step is named "${decoder}" (decoders: ${decoderNames.size === 0 ? 'none' : [...decoderNames].join(', ')})`,
@@ -256,7 +278,29 @@ function normalise(raw: Record<string, unknown>, where: string, options: ParseOp
         return { type: 'file', path: Array.isArray(p) ? p : [p], decoder, index };
       }
       case 'directory':
-        return { type: 'directory', path: r['path'] as string, pattern: r['pattern'] as string, recursive: r['recursive'] as boolean, decoder, index };
+        return {
+          type: 'directory',
+          path: r['path'] as string,
+          pattern: r['pattern'] as string,
+          recursive: r['recursive'] as boolean,
+          watch: r['watch'] as boolean,
+          pollMs: parseDuration(r['poll'] as string | number),
+          settleMs: parseDuration(r['settle'] as string | number),
+          decoder,
+          index,
+        };
+      case 'udp':
+        return {
+          type: 'udp',
+          address: r['address'] as string,
+          port: r['port'] as number,
+          receiveBuffer: parseSize(r['receive_buffer'] as string | number),
+          queue: r['queue'] as number,
+          idleTimeoutMs: r['idle_timeout'] === undefined ? undefined : parseDuration(r['idle_timeout'] as string | number),
+          maxDatagrams: r['max_datagrams'] as number | undefined,
+          decoder,
+          index,
+        };
       case 'stdin':
         return { type: 'stdin', decoder, index };
       default:

@@ -21,4 +21,6 @@ export interface InputSource {
   readonly size?: number;
   /** The chunks, in order. Back-pressure: the source reads ahead only as far as its consumer pulls. */
   chunks(): AsyncIterable<InputChunk>;
+  /** Counters the source can see (datagrams received, dropped by the kernel or its queue), for the run summary. */
+  stats?(): Readonly<Record<string, number>>;
 }

@@ -124,6 +124,12 @@ export const ERROR_CODES = {
     summary: 'No configured decoder recognised the input.',
     remedy: 'Name the decoder on the input (`decoder: <step>`) or add a decoder that reads this format; the first bytes are kept in quarantine.',
   },
+  SL_INPUT_DROPPED: {
+    stage: 'input',
+    retryable: false,
+    summary: 'Datagrams were lost before they could be decoded: the kernel\'s socket buffer or the listener\'s queue overflowed.',
+    remedy: 'The count is in the run summary. Raise `receive_buffer` and `queue` on the udp input, add decode workers, or sample at the exporter.',
+  },
   // --- decoding --------------------------------------------------------------------------------------------
   SL_DECODE_MALFORMED: {
     stage: 'decode',

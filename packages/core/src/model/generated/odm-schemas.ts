@@ -1072,7 +1072,7 @@ export const pipelineSchema: JsonSchema = {
       "properties": {
         "type": {
           "type": "string",
-          "description": "file, directory, stdin or synthetic."
+          "description": "file, directory, stdin, udp or synthetic."
         },
         "decoder": {
           "type": "string",
@@ -1129,6 +1129,21 @@ export const pipelineSchema: JsonSchema = {
             "recursive": {
               "type": "boolean",
               "default": false
+            },
+            "watch": {
+              "type": "boolean",
+              "default": false,
+              "description": "Keep watching the folder and read new files as they appear, until the run is stopped."
+            },
+            "poll": {
+              "$ref": "https://sightline.dev/config/v0/defs.schema.json#/$defs/duration",
+              "default": "2s",
+              "description": "How often a watched folder is checked for new files."
+            },
+            "settle": {
+              "$ref": "https://sightline.dev/config/v0/defs.schema.json#/$defs/duration",
+              "default": "2s",
+              "description": "A new file is read once its size has not changed for this long (so half-written files are not read)."
             }
           },
           "required": [
@@ -1148,6 +1163,51 @@ export const pipelineSchema: JsonSchema = {
           "required": [
             "type"
           ]
+        },
+        {
+          "properties": {
+            "type": {
+              "const": "udp"
+            },
+            "decoder": true,
+            "address": {
+              "type": "string",
+              "format": "ip",
+              "default": "127.0.0.1",
+              "description": "Address to listen on (127.0.0.1 by default; 0.0.0.0 or :: to accept exporters on the network)."
+            },
+            "port": {
+              "type": "integer",
+              "minimum": 0,
+              "maximum": 65535,
+              "default": 2055,
+              "description": "UDP port (0 picks a free one)."
+            },
+            "receive_buffer": {
+              "$ref": "https://sightline.dev/config/v0/defs.schema.json#/$defs/size",
+              "default": "8MiB",
+              "description": "Socket receive buffer (SO_RCVBUF) asked of the kernel."
+            },
+            "queue": {
+              "type": "integer",
+              "minimum": 1,
+              "default": 65536,
+              "description": "Datagrams held while the pipeline is busy; beyond this they are dropped and counted."
+            },
+            "idle_timeout": {
+              "$ref": "https://sightline.dev/config/v0/defs.schema.json#/$defs/duration",
+              "description": "Stop listening after this long without a datagram (replays, tests). Default: listen until the run is stopped."
+            },
+            "max_datagrams": {
+              "type": "integer",
+              "minimum": 1,
+              "description": "Stop after this many datagrams."
+            }
+          },
+          "required": [
+            "type"
+          ],
+          "additionalProperties": false
         },
         {
           "properties": {
