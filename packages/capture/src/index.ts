@@ -1,0 +1,14 @@
+/**
+ * @sightline/capture: packet captures for decoders. `readCapture` streams the packets of a pcap or pcapng
+ * input in bounded memory; `decodeLink`, `decodeIp`, `decodeUdp`, `decodeTcp` (and `udpOf` for the common case)
+ * take them apart, returning errors as values with a code.
+ */
+import './error-codes.js';
+
+export { CAPTURE_ERROR_CODES } from './error-codes.js';
+export { readCapture, sniffCapture } from './capture-reader.js';
+export type { CaptureBatch, CaptureFormat, CaptureReaderOptions, CapturedPacket } from './capture-reader.js';
+export { LINKTYPE, decodeIp, decodeLink, decodeTcp, decodeUdp, ipv4String, ipv6String, isLayerError, macString, udpOf } from './layers.js';
+export type { IpPacket, LayerError, NetworkStart, TcpSegmentHeader, UdpDatagram, UdpPacket } from './layers.js';
+export { pcapFile, pcapngFile, udpFrame } from './pcap-writer.js';
+export type { PcapRecord, UdpFrameSpec } from './pcap-writer.js';
