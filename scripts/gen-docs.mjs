@@ -4,7 +4,8 @@
 //
 //   node scripts/gen-docs.mjs          write the pages (needs `npm run build` first)
 //   node scripts/gen-docs.mjs --check  exit 1 when a page is out of date
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeOrCheck } from './lib/write-generated.mjs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -150,29 +151,7 @@ export async function generateDocs() {
 }
 
 async function main() {
-  const check = process.argv.includes('--check');
-  let stale = 0;
-  for (const [path, content] of await generateDocs()) {
-    let current = null;
-    try {
-      current = readFileSync(path, 'utf8');
-    } catch {
-      /* missing */
-    }
-    if (current === content) continue;
-    if (check) {
-      console.error(`out of date: ${path}`);
-      stale++;
-    } else {
-      mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, content);
-      console.log(`wrote ${path}`);
-    }
-  }
-  if (stale > 0) {
-    console.error('run `npm run gen` and commit the result');
-    process.exit(1);
-  }
+  writeOrCheck(await generateDocs());
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) await main();

@@ -4,7 +4,8 @@
 //
 //   node scripts/gen-model.mjs          write the generated files
 //   node scripts/gen-model.mjs --check  exit 1 when a generated file is out of date
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeOrCheck } from './lib/write-generated.mjs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compile } from 'json-schema-to-typescript';
@@ -86,30 +87,7 @@ export async function generateModel() {
 }
 
 async function main() {
-  const check = process.argv.includes('--check');
-  const files = await generateModel();
-  let stale = 0;
-  for (const [path, content] of files) {
-    let current = null;
-    try {
-      current = readFileSync(path, 'utf8');
-    } catch {
-      /* missing */
-    }
-    if (current === content) continue;
-    if (check) {
-      console.error(`out of date: ${path}`);
-      stale++;
-    } else {
-      mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, content);
-      console.log(`wrote ${path}`);
-    }
-  }
-  if (stale > 0) {
-    console.error('run `npm run gen` and commit the result');
-    process.exit(1);
-  }
+  writeOrCheck(await generateModel());
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) await main();
