@@ -3,6 +3,7 @@ import { DECODE_HELP, decodeCommand } from './commands/decode.js';
 import { PLUGIN_NEW_HELP, pluginCommand } from './commands/plugin-new.js';
 import { PLUGINS_HELP, pluginsCommand } from './commands/plugins.js';
 import { RUN_HELP, runCommand } from './commands/run.js';
+import { SIMULATE_HELP, simulateCommand } from './commands/simulate.js';
 import { VALIDATE_HELP, validateCommand } from './commands/validate.js';
 import { EXIT, EXIT_DESCRIPTIONS, exitCodeFor } from './exit-codes.js';
 import { type CliIo, UsageError, printError, processIo } from './io.js';
@@ -18,6 +19,7 @@ Commands:
   decode <file | ->                decode one capture or log to NDJSON/CSV, no pipeline file needed
   plugins                          list installed plugins, their kinds and versions
   plugin new <kind> <name>         create a plugin package that passes the conformance suite
+  simulate                         write a simulated enterprise day (NetFlow, DNS pcap, proxy logs) with planted attacks
   help [command | exit-codes | errors]
 
 Start with the sample: sightline run examples/sample/sample.pipeline.yaml
@@ -30,6 +32,7 @@ const COMMANDS: Record<string, { run: (argv: string[], io: CliIo) => Promise<num
   decode: { run: decodeCommand, help: DECODE_HELP },
   plugins: { run: pluginsCommand, help: PLUGINS_HELP },
   plugin: { run: pluginCommand, help: PLUGIN_NEW_HELP },
+  simulate: { run: simulateCommand, help: SIMULATE_HELP },
 };
 
 function helpTopic(topic: string | undefined, io: CliIo): number {

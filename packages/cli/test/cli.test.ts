@@ -187,3 +187,15 @@ describe('a third-party plugin', () => {
     expect(events.some((e) => e.dst_tags?.includes('service:dns'))).toBe(true);
   });
 });
+
+describe('sightline simulate', () => {
+  it('writes the wire formats and the ground truth, and says which attacks it planted', () => {
+    const out = workDir('sim-');
+    const r = cli(['simulate', '--hosts', '12', '--days', '0.2', '--seed', '3', '--attacks', 'port-scan=0.1,exfiltration,dga', '--proxy', 'proxysg,squid', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    for (const f of ['flows-v9.pcap', 'dns.pcap', 'proxysg.log', 'squid-access.log', 'labels.ndjson', 'network.json', 'top-domains.csv', 'simulation.json']) expect(existsSync(join(out, f)), f).toBe(true);
+    expect(r.stdout).toMatch(/port-scan-1 +victim 10\.10\.0\.\d+ +2026-01-05T02:15/);
+    expect(r.stdout).toMatch(/dga-3 +NOT PLANTED: starts at 2026-01-05T10:30/);
+    expect(cli(['simulate', '--attacks', 'ddos']).stderr).toContain('unknown attack "ddos"');
+  });
+});
