@@ -18,3 +18,5 @@ export { ExportPacketBuilder, exportRecords } from './emit/netflow.js';
 export type { FlowFormat, FlowRecord } from './emit/netflow.js';
 export { PROXYSG_FIELDS, proxySgHeader, proxySgLine, squidLine } from './emit/proxy-log.js';
 export type { ActivitySink, DnsActivity, FlowActivity, Label, ProxyActivity } from './activity.js';
+export { attackOf, evaluateAlerts, loadGroundTruth } from './ground-truth.js';
+export type { AttackFinding, Evaluation, GroundTruth } from './ground-truth.js';

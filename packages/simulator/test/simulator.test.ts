@@ -133,3 +133,19 @@ describe('simulated distributions follow their shapes', () => {
     expect(p99 / median).toBeGreaterThan(10);
   });
 });
+
+describe('ground truth', () => {
+  it('matches decoded events back to the planted attack that caused them', async () => {
+    const { loadGroundTruth, attackOf, evaluateAlerts } = await import('../src/index.js');
+    const r = await simulate({ seed: 5, days: 0.1, start: Date.UTC(2026, 0, 5, 2), workstations: 10, attacks: [{ type: 'port-scan', intensity: 0.05, atHour: 0.1 }], outDir: out(), dns: 'none', proxy: [] });
+    const truth = loadGroundTruth(r.files['labels']!);
+    const probe = readFileSync(r.files['labels']!, 'utf8').split('\n').map((l) => (l === '' ? undefined : (JSON.parse(l) as Record<string, unknown>))).find((l) => l?.['kind'] === 'flow')!;
+    const event = { event_id: '0'.repeat(32), event_kind: 'flow' as const, event_time: probe['time'] as number, src_ip: probe['src_ip'] as string, dst_ip: probe['dst_ip'] as string, src_port: probe['src_port'] as number, dst_port: probe['dst_port'] as number, n_proto: 6 };
+    expect(attackOf(truth, event)).toBe('port-scan-1');
+    expect(attackOf(truth, { ...event, dst_port: 65000 })).toBeUndefined();
+    const ev = evaluateAlerts(truth, [{ ...event, score_rank: 3, score_model: 'm' }, { ...event, dst_port: 65000, score_rank: 1 }]);
+    expect(ev.findings).toEqual([{ id: 'port-scan-1', type: 'port-scan', victim: r.attacks[0]!.victim, alerts: 1, bestRank: 3, bestKind: 'flow', bestModel: 'm', found: true }]);
+    expect(ev.precision).toBe(0.5);
+    expect(ev.recall).toBe(1);
+  });
+});
