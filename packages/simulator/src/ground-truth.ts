@@ -28,7 +28,7 @@ export function loadGroundTruth(path: string): GroundTruth {
     if (line === '') continue;
     const r = JSON.parse(line) as Record<string, unknown> & { type: string; id: string; kind?: string; time?: number };
     if (r.type === 'attack') {
-      attacks.push(r as unknown as AttackInstance);
+      attacks.push({ ...(r as unknown as AttackInstance), type: r['attack'] as AttackInstance['type'] });
       continue;
     }
     counts.set(r.id, (counts.get(r.id) ?? 0) + 1);
