@@ -1,5 +1,6 @@
 import { CORE_VERSION, allErrorCodes } from '@sightline/core';
 import { DECODE_HELP, decodeCommand } from './commands/decode.js';
+import { DEMO_HELP, demoCommand } from './commands/demo.js';
 import { PLUGIN_NEW_HELP, pluginCommand } from './commands/plugin-new.js';
 import { PLUGINS_HELP, pluginsCommand } from './commands/plugins.js';
 import { RUN_HELP, runCommand } from './commands/run.js';
@@ -14,6 +15,7 @@ enriched, scored for suspicious connects, and delivered to files, Elasticsearch 
 Usage: sightline <command> [options]
 
 Commands:
+  demo                             simulate a day with planted attacks and run the whole pipeline on it
   run <pipeline.yaml>              run a pipeline on this machine (no server needed)
   validate <pipeline.yaml>         check a pipeline file and its plugins without running it
   decode <file | ->                decode one capture or log to NDJSON/CSV, no pipeline file needed
@@ -33,6 +35,7 @@ const COMMANDS: Record<string, { run: (argv: string[], io: CliIo) => Promise<num
   plugins: { run: pluginsCommand, help: PLUGINS_HELP },
   plugin: { run: pluginCommand, help: PLUGIN_NEW_HELP },
   simulate: { run: simulateCommand, help: SIMULATE_HELP },
+  demo: { run: demoCommand, help: DEMO_HELP },
 };
 
 function helpTopic(topic: string | undefined, io: CliIo): number {
