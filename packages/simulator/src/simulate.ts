@@ -8,6 +8,7 @@ import { ATTACK_TYPES, type AttackInstance, type AttackSpec, planAttacks } from 
 import { topDomainsCsv } from './catalog.js';
 import { encodeQuery, encodeResponse } from './emit/dns-wire.js';
 import { ExportPacketBuilder, type FlowFormat, type FlowRecord, exportRecords } from './emit/netflow.js';
+import { dnsEvent, flowEvent, proxyEvent } from './emit/odm.js';
 import { proxySgHeader, proxySgLine, squidLine } from './emit/proxy-log.js';
 import { Timeline } from './emit/timeline.js';
 import { buildNetwork } from './network.js';
@@ -30,6 +31,8 @@ export interface SimulationOptions {
   readonly dns?: 'pcap' | 'pcapng' | 'none';
   /** Proxy log formats. Default ['proxysg']. */
   readonly proxy?: readonly ('proxysg' | 'squid')[];
+  /** Also write every event as an open-data-model NDJSON file (`events.ndjson`): what a perfect decoder would give. */
+  readonly odm?: boolean;
   /** Also send the export packets over UDP to a collector (e.g. 127.0.0.1:2055). */
   readonly udp?: { readonly host: string; readonly port: number };
   readonly activeTimeoutMs?: number;
@@ -164,6 +167,8 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
   const sgOut = proxyFormats.includes('proxysg') ? out('proxysg', 'proxysg.log') : undefined;
   const squidOut = proxyFormats.includes('squid') ? out('squid', 'squid-access.log') : undefined;
   const labelsOut = out('labels', 'labels.ndjson');
+  const odmOut = o.odm === true ? out('odm', 'events.ndjson') : undefined;
+  let ordinal = 0;
   await flowsOut?.write(pcapHeader(false));
   await dnsOut?.write(dnsFormat === 'pcapng' ? pcapngHeader() : pcapHeader(false));
   await sgOut?.write(proxySgHeader(start));
@@ -191,7 +196,7 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
     flow(f: FlowActivity) {
       counts.connections++;
       label(f.label, { kind: 'flow', time: f.start, end: f.end, src_ip: f.src, dst_ip: f.dst, src_port: f.srcPort, dst_port: f.dstPort, n_proto: f.proto, bytes: f.bytes });
-      if (builder === undefined) return;
+      if (builder === undefined && o.odm !== true) return;
       exportDelayRng = (Math.imul(exportDelayRng, 1664525) + 1013904223) >>> 0;
       exportRecords(f, activeTimeout, 1000 + (exportDelayRng % 14000), (t, r) => records.push(t, r));
     },
@@ -226,11 +231,14 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
   const flushUntil = async (until: number): Promise<void> => {
     while (records.peekTime() < until) {
       const { time, item } = records.pop()!;
-      if (packet.length > 0 && (packet.length >= builder!.maxRecords || time - packetFirst > 1000)) await sendPacket();
-      if (packet.length === 0) packetFirst = time;
-      packet.push(item);
-      packetLast = time;
       counts.flowRecords++;
+      if (builder !== undefined) {
+        if (packet.length > 0 && (packet.length >= builder.maxRecords || time - packetFirst > 1000)) await sendPacket();
+        if (packet.length === 0) packetFirst = time;
+        packet.push(item);
+        packetLast = time;
+      }
+      if (odmOut !== undefined) await odmOut.write(`${JSON.stringify(flowEvent(item, time, net.services.exporter, ordinal++, flowFormat === 'ipfix' ? 'ipfix' : 'v9'))}\n`);
     }
     if (packet.length > 0 && until - packetFirst > 1000) await sendPacket();
     while (dnsQueue.peekTime() < until) {
@@ -243,12 +251,14 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
         : udpFrame({ src: d.client, dst: d.resolver, srcPort: d.clientPort, dstPort: 53, payload, dstMac: '02:00:0a:14:00:35', ipId: d.id });
       counts.dnsMessages++;
       await dnsOut?.write(dnsFormat === 'pcapng' ? pcapngRecord(time, frame) : pcapRecord(time, frame));
+      if (odmOut !== undefined && item.response) await odmOut.write(`${JSON.stringify(dnsEvent(d, time, frame.length, payload.length, ordinal++))}\n`);
     }
     while (proxyQueue.peekTime() < until) {
       const { item } = proxyQueue.pop()!;
       counts.proxyLines++;
       await sgOut?.write(proxySgLine(item));
       await squidOut?.write(squidLine(item));
+      if (odmOut !== undefined) await odmOut.write(`${JSON.stringify(proxyEvent(item, ordinal++))}\n`);
     }
     if (labelLines.length > 0) {
       await labelsOut.write(`${labelLines.join('\n')}\n`);
@@ -268,7 +278,7 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
     await flushUntil(Infinity);
     await sendPacket();
   } finally {
-    for (const f of [flowsOut, dnsOut, sgOut, squidOut, labelsOut]) await f?.close();
+    for (const f of [flowsOut, dnsOut, sgOut, squidOut, labelsOut, odmOut]) await f?.close();
     udp?.close();
   }
 

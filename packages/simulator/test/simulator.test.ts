@@ -149,3 +149,19 @@ describe('ground truth', () => {
     expect(ev.recall).toBe(1);
   });
 });
+
+describe('the ODM output', () => {
+  it('holds every flow record, DNS response and proxy request as valid events, with planted ones matching their labels', async () => {
+    const { validateEvent } = await import('@sightline/core');
+    const { loadGroundTruth, evaluateAlerts } = await import('../src/index.js');
+    const r = await simulate({ seed: 9, days: 0.25, start: Date.UTC(2026, 0, 5, 9), workstations: 15, attacks: [{ type: 'dga', intensity: 0.1, atHour: 0.5 }, { type: 'bad-user-agent', intensity: 0.2, atHour: 1 }], outDir: out(), odm: true });
+    const events = readFileSync(r.files['odm']!, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as import('@sightline/core').OdmEvent);
+    for (const e of events) expect(validateEvent(e), JSON.stringify(e)).toEqual({ ok: true });
+    expect(events.filter((e) => e.event_kind === 'flow')).toHaveLength(r.counts.flowRecords);
+    expect(events.filter((e) => e.event_kind === 'dns')).toHaveLength(r.counts.dnsLookups);
+    expect(events.filter((e) => e.event_kind === 'proxy')).toHaveLength(r.counts.proxyLines);
+    expect(new Set(events.map((e) => e.event_id)).size).toBe(events.length);
+    const ev = evaluateAlerts(loadGroundTruth(r.files['labels']!), events);
+    expect(ev.findings.map((f) => [f.id, f.found])).toEqual([['dga-1', true], ['bad-user-agent-2', true]]);
+  });
+});
