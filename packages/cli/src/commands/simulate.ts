@@ -23,6 +23,8 @@ Options:
       --flows <format>     v9 (default), ipfix or none
       --dns <format>       pcap (default), pcapng or none
       --proxy <formats>    proxysg (default), squid, proxysg,squid or none
+      --odm                also write every event as open-data-model NDJSON (events.ndjson): what a perfect
+                           decoder would produce, for testing models and decoders
       --udp <host:port>    also send the export packets to a collector (e.g. 127.0.0.1:2055)
   -h, --help               this help
 
@@ -56,6 +58,7 @@ export async function simulateCommand(argv: string[], io: CliIo): Promise<number
       dns: { type: 'string', default: 'pcap' },
       proxy: { type: 'string', default: 'proxysg' },
       udp: { type: 'string' },
+      odm: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -93,6 +96,7 @@ export async function simulateCommand(argv: string[], io: CliIo): Promise<number
     flows: values.flows as 'v9',
     dns: values.dns as 'pcap',
     proxy: proxy as ('proxysg' | 'squid')[],
+    odm: values.odm,
     ...(udp === undefined ? {} : { udp }),
     onProgress: (p) => io.stderr.write(`\rsimulated ${formatDuration(p.simulatedMs)} of ${formatDuration(p.totalMs)}: ${p.flowRecords.toLocaleString('en-US')} flow records, ${p.dnsMessages.toLocaleString('en-US')} DNS messages, ${p.proxyLines.toLocaleString('en-US')} proxy lines   `),
   });
