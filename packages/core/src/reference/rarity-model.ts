@@ -64,10 +64,12 @@ export class RarityModel implements Model {
         (keys[event.event_kind] ??= new Set()).add(k.key);
       }
     }
-    // Analyst ratings of "low risk" (3) count as extra observations of that pattern (Spot's dupfactor idea).
+    // Analyst ratings of "low risk" (3) count as extra observations of that pattern (Spot's dupfactor idea): the
+    // rating must name the document (the kind's document field, e.g. src_ip) and the word it was made on.
     for (const r of ctx.feedback) {
       if (r.rating !== 3 || r.word === undefined) continue;
-      const doc = r.match['src_ip'];
+      const field = this.#config.features[r.event_kind]?.document;
+      const doc = field === undefined ? undefined : r.match[field];
       if (doc === undefined) continue;
       const entry = ((counts[r.event_kind] ??= {})[String(doc)] ??= [0, {}]);
       entry[0] += 100;
