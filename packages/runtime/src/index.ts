@@ -1,4 +1,6 @@
-export { LocalRunner, brief } from './local-runner.js';
+export { LocalRunner } from './local-runner.js';
+export { PipelineStages, brief, emptyCounts, toRecord } from './pipeline-stages.js';
+export type { ModelReport, PipelineStagesOptions } from './pipeline-stages.js';
 export type { LocalRunnerOptions } from './local-runner.js';
 export { assemblePipeline, loadConfiguredPlugins, preparePipeline, stepContext } from './assemble.js';
 export type { AssembledPipeline, AssembleOptions, PreparedStep, Step } from './assemble.js';
