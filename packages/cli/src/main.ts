@@ -1,4 +1,5 @@
 import { CORE_VERSION, allErrorCodes } from '@sightline/core';
+import { RETRY_HELP, STATUS_HELP, SUBMIT_HELP, WORKER_HELP, retryFailedCommand, statusCommand, submitCommand, workerCommand } from './commands/cluster.js';
 import { DECODE_HELP, decodeCommand } from './commands/decode.js';
 import { DEMO_HELP, demoCommand } from './commands/demo.js';
 import { PLUGIN_NEW_HELP, pluginCommand } from './commands/plugin-new.js';
@@ -22,6 +23,10 @@ Commands:
   plugins                          list installed plugins, their kinds and versions
   plugin new <kind> <name>         create a plugin package that passes the conformance suite
   simulate                         write a simulated enterprise day (NetFlow, DNS pcap, proxy logs) with planted attacks
+  worker <pipeline.yaml>           run BullMQ workers for a pipeline (many hosts sharing a Redis)
+  submit <pipeline.yaml> [inputs]  submit inputs as one window to the workers
+  status <pipeline.yaml>           queue depths, rates, failed jobs with reasons
+  retry-failed <pipeline.yaml>     send failed jobs back to the workers
   help [command | exit-codes | errors]
 
 Start with the sample: sightline run examples/sample/sample.pipeline.yaml
@@ -36,6 +41,10 @@ const COMMANDS: Record<string, { run: (argv: string[], io: CliIo) => Promise<num
   plugin: { run: pluginCommand, help: PLUGIN_NEW_HELP },
   simulate: { run: simulateCommand, help: SIMULATE_HELP },
   demo: { run: demoCommand, help: DEMO_HELP },
+  worker: { run: workerCommand, help: WORKER_HELP },
+  submit: { run: submitCommand, help: SUBMIT_HELP },
+  status: { run: statusCommand, help: STATUS_HELP },
+  'retry-failed': { run: retryFailedCommand, help: RETRY_HELP },
 };
 
 function helpTopic(topic: string | undefined, io: CliIo): number {

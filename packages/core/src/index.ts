@@ -50,7 +50,7 @@ export type { PluginPackage } from './di/load-plugin.js';
 
 // config
 export { loadPipelineFile, parsePipelineConfig, formatProblems, splitConfigPath, substituteEnv } from './config/pipeline-config.js';
-export type { InputSpec, ModelStepSpec, PipelineSpec, RetrySpec, SinkStepSpec, StepSection, StepSpec } from './config/pipeline-config.js';
+export type { ClusterSpec, InputSpec, ModelStepSpec, PipelineSpec, RetrySpec, SinkStepSpec, StepSection, StepSpec } from './config/pipeline-config.js';
 export { CONFIG_DEFS_ID, compileConfigSchema, configDefsSchema, deepFreeze, validateConfig } from './config/config-ajv.js';
 export type { ConfigProblem } from './config/config-ajv.js';
 export { formatBytes, formatDuration, parseDuration, parseSize } from './config/units.js';

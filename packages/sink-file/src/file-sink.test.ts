@@ -148,3 +148,16 @@ describe('file sink', () => {
     if (r.status === 'failure') expect(r.error.code).toBe('SL_OUTPUT_UNWRITABLE');
   });
 });
+
+describe('file sink under concurrent writes', () => {
+  it('writes batches delivered at the same time into one file per kind, none lost or left in progress', async () => {
+    const { sink, ctx } = await sinkWith({});
+    const batches = Array.from({ length: 12 }, (_, b) => EventFixtures.mixed(30).map((e, i) => ({ ...e, event_id: `${b.toString(16).padStart(2, '0')}${i.toString(16).padStart(30, '0')}` })));
+    const results = await Promise.all(batches.map((events) => sink.write({ stream: 'events', events }, ctx)));
+    expect(results.every((r) => r.status === 'success')).toBe(true);
+    await sink.close();
+    expect(filesUnder(join(ctx.runDir, 'events'))).toEqual(['dns.ndjson', 'flow.ndjson', 'proxy.ndjson']);
+    const lines = filesUnder(join(ctx.runDir, 'events')).flatMap((f) => readFileSync(join(ctx.runDir, 'events', f), 'utf8').trim().split('\n'));
+    expect(lines).toHaveLength(360);
+  });
+});

@@ -68,6 +68,8 @@ export class FileSink implements Sink {
   readonly #header: boolean;
   readonly #ext: string;
   #closed = false;
+  /** Writes, flushes and close run one at a time (several batches may be delivered at once). */
+  #queue: Promise<unknown> = Promise.resolve();
 
   constructor(config: FileSinkConfig, ctx: PluginContext, name = 'file') {
     this.name = name;
@@ -161,7 +163,17 @@ export class FileSink implements Sink {
     );
   }
 
-  async write(batch: SinkBatch, _ctx: PluginContext): Promise<SinkResult> {
+  #serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(fn, fn);
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  write(batch: SinkBatch, _ctx: PluginContext): Promise<SinkResult> {
+    return this.#serial(() => this.#write(batch));
+  }
+
+  async #write(batch: SinkBatch): Promise<SinkResult> {
     if (this.#closed) return { status: 'failure', error: new SightlineError('SL_INTERNAL', `file sink "${this.name}" was written after close`, { stage: 'sink', plugin: this.name }) };
     const recent = this.#recent[batch.stream];
     const seen = (id: string): boolean => recent.some((s) => s.has(id));
@@ -227,8 +239,10 @@ export class FileSink implements Sink {
     await flushChunk();
   }
 
-  async flush(): Promise<void> {
-    for (const w of this.#writers.values()) await w.file.sync();
+  flush(): Promise<void> {
+    return this.#serial(async () => {
+      for (const w of this.#writers.values()) await w.file.sync();
+    });
   }
 
   async healthcheck(): Promise<HealthResult> {
@@ -244,11 +258,13 @@ export class FileSink implements Sink {
     return [...this.#finished, ...[...this.#writers.values()].map((w) => w.file.finalPath)];
   }
 
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    const writers = [...this.#writers.values()];
-    this.#writers.clear();
-    for (const w of writers) await this.#finalize(w);
+  close(): Promise<void> {
+    return this.#serial(async () => {
+      if (this.#closed) return;
+      this.#closed = true;
+      const writers = [...this.#writers.values()];
+      this.#writers.clear();
+      for (const w of writers) await this.#finalize(w);
+    });
   }
 }

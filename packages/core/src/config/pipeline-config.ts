@@ -77,6 +77,23 @@ export type InputSpec =
       readonly index: number;
     };
 
+/** How the pipeline runs on BullMQ workers (see the `cluster` section of the config). */
+export interface ClusterSpec {
+  readonly redis: string;
+  readonly sharedDir: string;
+  readonly upload: boolean;
+  readonly inFlightBytes: number;
+  readonly blobTtlMs: number;
+  readonly chunkBytes: number;
+  readonly attempts: number;
+  readonly backoffMs: number;
+  readonly concurrency: { readonly decode: number; readonly sink: number; readonly model: number };
+  readonly sinkRate: Readonly<Record<string, { readonly max: number; readonly perMs: number }>>;
+  readonly onChunkFailure: 'continue' | 'fail';
+  readonly keepJobsMs: number;
+  readonly lockMs: number;
+}
+
 /** A pipeline config after parsing, validation, defaults and path resolution. Frozen. */
 export interface PipelineSpec {
   readonly name: string;
@@ -97,6 +114,7 @@ export interface PipelineSpec {
   readonly batchSize: number;
   readonly validate: 'off' | 'sample' | 'all';
   readonly keepRaw: boolean;
+  readonly cluster: ClusterSpec;
   /** Finds the line of a config path (`sinks[0].config.format`) for messages. */
   readonly locate: (path: string) => { line: number; col: number } | undefined;
 }
@@ -178,6 +196,17 @@ export interface ParseOptions {
   readonly lineCounter?: LineCounter;
 }
 
+/** Overrides (CLI flags) win; objects merge key by key so `{ cluster: { redis } }` keeps the rest of `cluster`. */
+function mergeOverrides(base: Record<string, unknown>, over: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    const b = out[k];
+    const plain = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+    out[k] = plain(b) && plain(v) ? mergeOverrides(b, v) : v;
+  }
+  return out;
+}
+
 /** Reads a pipeline file (YAML or JSON). Throws SL_CONFIG_NOT_FOUND, SL_CONFIG_PARSE or SL_CONFIG_INVALID. */
 export function loadPipelineFile(file: string, options: Omit<ParseOptions, 'file' | 'document' | 'lineCounter'> = {}): PipelineSpec {
   const path = resolve(file);
@@ -205,7 +234,7 @@ export function parsePipelineConfig(data: unknown, options: ParseOptions = {}): 
   const where = options.file ?? 'pipeline config';
   const locate = locator(options.document, options.lineCounter);
   const substituted = substituteEnv(data ?? {}, options.env ?? process.env);
-  const raw = (typeof substituted === 'object' && substituted !== null && !Array.isArray(substituted) ? { ...substituted, ...options.overrides } : substituted) as Record<string, unknown>;
+  const raw = (typeof substituted === 'object' && substituted !== null && !Array.isArray(substituted) ? mergeOverrides(substituted as Record<string, unknown>, options.overrides ?? {}) : substituted) as Record<string, unknown>;
   const problems = validateConfig(pipelineSchema, raw);
   if (problems.length > 0) {
     throw new SightlineError('SL_CONFIG_INVALID', formatProblems(where, problems, locate), {
@@ -330,6 +359,23 @@ function normalise(raw: Record<string, unknown>, where: string, options: ParseOp
     });
   }
 
+  const c = raw['cluster'] as Record<string, unknown>;
+  const conc = c['concurrency'] as Record<string, number>;
+  const cluster: ClusterSpec = {
+    redis: c['redis'] as string,
+    sharedDir: c['shared_dir'] === undefined ? resolve(outputDir, 'cluster') : resolve(baseDir, c['shared_dir'] as string),
+    upload: c['upload'] as boolean,
+    inFlightBytes: parseSize(c['in_flight'] as string | number),
+    blobTtlMs: parseDuration(c['blob_ttl'] as string | number),
+    chunkBytes: parseSize(c['chunk'] as string | number),
+    attempts: c['attempts'] as number,
+    backoffMs: parseDuration(c['backoff'] as string | number),
+    concurrency: { decode: conc['decode']!, sink: conc['sink']!, model: conc['model']! },
+    sinkRate: Object.fromEntries(Object.entries(c['sink_rate'] as Record<string, { max: number; per: string | number }>).map(([k, v]) => [k, { max: v.max, perMs: parseDuration(v.per) }])),
+    onChunkFailure: c['on_chunk_failure'] as 'continue' | 'fail',
+    keepJobsMs: parseDuration(c['keep_jobs'] as string | number),
+    lockMs: parseDuration(c['lock'] as string | number),
+  };
   return deepFreeze({
     name: raw['name'] as string,
     description: raw['description'] as string | undefined,
@@ -347,6 +393,7 @@ function normalise(raw: Record<string, unknown>, where: string, options: ParseOp
     batchSize: raw['batch_size'] as number,
     validate: raw['validate'] as PipelineSpec['validate'],
     keepRaw: raw['keep_raw'] as boolean,
+    cluster,
     locate,
   });
 }

@@ -38,8 +38,10 @@ export interface HealthResult {
  *
  * `write` MUST NOT throw for expected failures (it returns a `SinkResult`); retries, backoff and the deadline
  * are applied around it by the runtime (`RetryingSink`), and whatever is finally undeliverable goes to the
- * dead-letter store with its reason. A write MUST be idempotent for the same events (use `event_id`). `close`
- * finalises outputs and MUST be safe to call twice.
+ * dead-letter store with its reason. A write MUST be idempotent for the same events (use `event_id`). `write` MAY
+ * be called again before an earlier call resolved (distributed workers deliver several batches at once): a sink
+ * that cannot write concurrently MUST serialise its writes itself. `close` finalises outputs and MUST be safe to
+ * call twice.
  */
 export interface Sink {
   readonly name: string;

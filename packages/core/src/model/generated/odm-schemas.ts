@@ -1430,6 +1430,116 @@ export const pipelineSchema: JsonSchema = {
       "type": "boolean",
       "default": false,
       "description": "Keep each record's original form in `raw`."
+    },
+    "cluster": {
+      "type": "object",
+      "additionalProperties": false,
+      "default": {},
+      "description": "How the pipeline runs on BullMQ workers over Redis (`sightline worker`, `sightline submit`). The LocalRunner ignores it.",
+      "properties": {
+        "redis": {
+          "type": "string",
+          "default": "redis://127.0.0.1:6379",
+          "description": "Redis URL (redis://[user:password@]host:port[/db] or rediss:// for TLS). Use ${REDIS_URL} to keep credentials out of the file."
+        },
+        "shared_dir": {
+          "type": "string",
+          "description": "Folder every worker can read and write (the same path on every host): window spools, quarantine and dead letters of cluster runs. Default: <output>/cluster."
+        },
+        "upload": {
+          "type": "boolean",
+          "default": true,
+          "description": "Submit uploads inputs into Redis (bounded by in_flight); false: workers read the submitted paths from shared storage."
+        },
+        "in_flight": {
+          "$ref": "https://sightline.dev/config/v0/defs.schema.json#/$defs/size",
+          "default": "256MiB",
+          "description": "Most bytes of payload (uploaded inputs, event batches) held in Redis at once; producers wait beyond it."
+        },
+        "blob_ttl": {
+          "$ref": "https://sightline.dev/config/v0/defs.schema.json#/$defs/duration",
+          "default": "1d",
+          "description": "How long payloads live in Redis if nothing consumes them."
+        },
+        "chunk": {
+          "$ref": "https://sightline.dev/config/v0/defs.schema.json#/$defs/size",
+          "default": "1MiB",
+          "description": "Size of the pieces inputs are uploaded in."
+        },
+        "attempts": {
+          "type": "integer",
+          "minimum": 1,
+          "default": 5,
+          "description": "Attempts per job (a worker crash or a lost lock counts as one)."
+        },
+        "backoff": {
+          "$ref": "https://sightline.dev/config/v0/defs.schema.json#/$defs/duration",
+          "default": "2s",
+          "description": "First retry delay; doubles each attempt."
+        },
+        "concurrency": {
+          "type": "object",
+          "additionalProperties": false,
+          "default": {},
+          "properties": {
+            "decode": {
+              "type": "integer",
+              "minimum": 1,
+              "default": 1
+            },
+            "sink": {
+              "type": "integer",
+              "minimum": 1,
+              "default": 4
+            },
+            "model": {
+              "type": "integer",
+              "minimum": 1,
+              "default": 1
+            }
+          }
+        },
+        "sink_rate": {
+          "type": "object",
+          "default": {},
+          "description": "Rate limits per sink step: { <step>: { max: n, per: duration } }.",
+          "additionalProperties": {
+            "type": "object",
+            "required": [
+              "max",
+              "per"
+            ],
+            "additionalProperties": false,
+            "properties": {
+              "max": {
+                "type": "integer",
+                "minimum": 1
+              },
+              "per": {
+                "$ref": "https://sightline.dev/config/v0/defs.schema.json#/$defs/duration"
+              }
+            }
+          }
+        },
+        "on_chunk_failure": {
+          "enum": [
+            "continue",
+            "fail"
+          ],
+          "default": "continue",
+          "description": "When an input chunk fails for good: the window goes on without it (and says so), or the window fails."
+        },
+        "keep_jobs": {
+          "$ref": "https://sightline.dev/config/v0/defs.schema.json#/$defs/duration",
+          "default": "1d",
+          "description": "How long completed jobs are kept (so a retried chunk is not delivered twice); failed jobs are kept until retried or removed."
+        },
+        "lock": {
+          "$ref": "https://sightline.dev/config/v0/defs.schema.json#/$defs/duration",
+          "default": "60s",
+          "description": "How long a worker holds a job before others may take it as stalled (a crashed worker's jobs are retried after this); renewed while the job runs."
+        }
+      }
     }
   }
 };

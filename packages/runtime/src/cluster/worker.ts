@@ -1,0 +1,339 @@
+import { hostname } from 'node:os';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import {
+  type DecodeContext,
+  type InputChunk,
+  type InputSource,
+  type Logger,
+  type OdmEvent,
+  type PipelineSpec,
+  type PluginRegistry,
+  SightlineError,
+  type Stream,
+  describeCause,
+} from '@sightline/core';
+import { type AssembledPipeline, assemblePipeline, stepContext } from '../assemble.js';
+import { FileDeadLetterStore, FileQuarantineStore } from '../file-stores.js';
+import { fileSource } from '../inputs/file-input.js';
+import { peekSource } from '../inputs/peek.js';
+import { PipelineStages } from '../pipeline-stages.js';
+import { BlobStore } from './blob-store.js';
+import { connectRedis, waitForRedis } from './connection.js';
+import { DECODE_QUEUE, MODEL_QUEUE, clusterKeys, sinkQueue } from './keys.js';
+import { type DecodeJobData, configHash } from './submit.js';
+import { type DecodeResult, WORKER_ENV, type WorkerEnvironment, runWindowJob, submissionDir } from './window-job.js';
+
+export type ClusterStage = 'decode' | 'sink' | 'model';
+
+export interface SinkJobData {
+  readonly submission: string;
+  readonly configHash: string;
+  readonly blob: string;
+  readonly stream: Stream;
+  readonly count: number;
+}
+
+export interface ClusterWorkerOptions {
+  readonly spec: PipelineSpec;
+  readonly registry: PluginRegistry;
+  /** Module exporting `builtinRegistry()`, for the model thread (which builds its own pipeline). */
+  readonly registryModule: string;
+  readonly overrides?: Readonly<Record<string, unknown>>;
+  readonly stages?: readonly ClusterStage[];
+  readonly logger: Logger;
+  readonly pluginSearchDirs?: readonly string[];
+  /** Run model jobs in a worker thread (default) or in this thread (tests, debugging). */
+  readonly modelInThread?: boolean;
+  readonly concurrency?: Partial<Record<ClusterStage, number>>;
+}
+
+/** Pieces of an uploaded input, fetched from Redis one at a time as the decoder pulls. */
+function blobSource(name: string, ids: readonly string[], blobs: BlobStore): InputSource {
+  return {
+    name,
+    framing: 'stream',
+    async *chunks(): AsyncGenerator<InputChunk> {
+      let offset = 0;
+      for (const id of ids) {
+        const bytes = await blobs.get(id);
+        yield { bytes, offset };
+        offset += bytes.length;
+      }
+    },
+  };
+}
+
+/** A failure retrying cannot fix becomes UnrecoverableError (kept as a failed job, no more attempts). */
+function asJobError(e: unknown): Error {
+  if (SightlineError.is(e) && !e.retryable) return new UnrecoverableError(`[${e.code}] ${e.message}`);
+  if (SightlineError.is(e)) return new Error(`[${e.code}] ${e.message}`);
+  if (e instanceof Error && /OOM/.test(e.message)) return new Error(`[SL_CLUSTER_REDIS_OOM] ${e.message}`);
+  return e instanceof Error ? e : new Error(describeCause(e));
+}
+
+/**
+ * A worker process: BullMQ workers for the stages it runs (decode, one queue per sink, model), all built from the
+ * same pipeline file as `sightline submit` and the LocalRunner. Decode jobs decode and enrich an input and hand
+ * batches to the sink queues by reference; sink jobs deliver them (rate-limited per sink); window jobs fit,
+ * score and deliver alerts in a worker thread. `close()` lets active jobs finish before it returns.
+ */
+export class ClusterWorker {
+  readonly #o: ClusterWorkerOptions;
+  readonly #spec: PipelineSpec;
+  readonly #logger: Logger;
+  readonly #hash: string;
+  readonly #id = `${hostname()}-${process.pid}`;
+  readonly #workers: Worker[] = [];
+  readonly #queues = new Map<string, Queue>();
+  #redis: Redis | undefined;
+  #pipeline: AssembledPipeline | undefined;
+  #stages: PipelineStages | undefined;
+  #blobs: BlobStore | undefined;
+  /** Delivery state per submission (its dead-letter and quarantine files), the few most recent kept open. */
+  readonly #scoped = new Map<string, { stages: PipelineStages; close: () => Promise<void> }>();
+  #closed = false;
+
+  constructor(o: ClusterWorkerOptions) {
+    this.#o = o;
+    this.#spec = o.spec;
+    this.#logger = o.logger;
+    this.#hash = configHash(o.spec, o.overrides ?? {});
+  }
+
+  get id(): string {
+    return this.#id;
+  }
+
+  get configHash(): string {
+    return this.#hash;
+  }
+
+  async start(): Promise<void> {
+    const spec = this.#spec;
+    const c = spec.cluster;
+    const stages = this.#o.stages ?? ['decode', 'sink', 'model'];
+    const redis = connectRedis(c.redis, this.#logger, `worker ${this.#id}`);
+    this.#redis = redis;
+    await waitForRedis(redis, c.redis, 60_000);
+    const keys = clusterKeys(spec.name);
+    this.#blobs = new BlobStore(redis, keys, c.blobTtlMs, c.inFlightBytes);
+    const connection = redis;
+    const common = { connection, prefix: keys.prefix, metrics: { maxDataPoints: 60 * 24 * 7 }, lockDuration: c.lockMs, stalledInterval: Math.max(1000, Math.floor(c.lockMs / 2)), maxStalledCount: 2 };
+
+    if (stages.includes('decode') || stages.includes('sink')) {
+      const runDir = join(c.sharedDir, 'workers', this.#id);
+      await mkdir(runDir, { recursive: true });
+      const quarantine = new FileQuarantineStore(join(runDir, 'quarantine'));
+      const deadLetter = new FileDeadLetterStore(join(runDir, 'dead-letter'));
+      this.#pipeline = await assemblePipeline(spec, {
+        registry: this.#o.registry,
+        logger: this.#logger,
+        runDir,
+        signal: new AbortController().signal,
+        quarantine,
+        deadLetter,
+        ...(this.#o.pluginSearchDirs === undefined ? {} : { pluginSearchDirs: this.#o.pluginSearchDirs }),
+      });
+      this.#stages = new PipelineStages({ spec, pipeline: this.#pipeline, logger: this.#logger, quarantine, deadLetter });
+      for (const s of this.#pipeline.sinks) this.#queues.set(s.spec.name, new Queue(sinkQueue(s.spec.name), { connection, prefix: keys.prefix }));
+    }
+
+    if (stages.includes('decode')) {
+      this.#workers.push(new Worker<DecodeJobData, DecodeResult>(DECODE_QUEUE, (job) => this.#decode(job).catch((e: unknown) => Promise.reject(asJobError(e))), { ...common, concurrency: this.#o.concurrency?.decode ?? c.concurrency.decode }));
+    }
+    if (stages.includes('sink')) {
+      for (const s of this.#pipeline!.sinks) {
+        const rate = c.sinkRate[s.spec.name];
+        const w = new Worker<SinkJobData>(sinkQueue(s.spec.name), (job) => this.#sink(job, s.spec.name).catch((e: unknown) => Promise.reject(asJobError(e))), {
+          ...common,
+          concurrency: this.#o.concurrency?.sink ?? c.concurrency.sink,
+          ...(rate === undefined ? {} : { limiter: { max: rate.max, duration: rate.perMs } }),
+        });
+        // A sink job that failed for good no longer holds its submission open (it stays failed, for retry-failed).
+        w.on('failed', (job) => {
+          if (job !== undefined && job.attemptsMade >= (job.opts.attempts ?? 1)) void redis.srem(keys.outstanding(job.data.submission), `${s.spec.name}/${job.id}`);
+        });
+        this.#workers.push(w);
+      }
+    }
+    if (stages.includes('model')) {
+      const env: WorkerEnvironment = {
+        pipelineFile: spec.file ?? '',
+        overrides: this.#o.overrides ?? {},
+        registryModule: this.#o.registryModule,
+        pluginSearchDirs: this.#o.pluginSearchDirs ?? [spec.baseDir, process.cwd()],
+        workerId: this.#id,
+      };
+      if (spec.file === undefined) throw new SightlineError('SL_CONFIG_INVALID', 'cluster workers need the pipeline as a file (its path is how worker threads load it)', { stage: 'config' });
+      const concurrency = this.#o.concurrency?.model ?? c.concurrency.model;
+      let w: Worker;
+      if (this.#o.modelInThread === false) {
+        w = new Worker(MODEL_QUEUE, (job) => runWindowJob(job as never, env, this.#logger).catch((e: unknown) => Promise.reject(asJobError(e))), { ...common, concurrency });
+      } else {
+        process.env[WORKER_ENV] = JSON.stringify(env);
+        const processor = fileURLToPath(new URL('../../dist/cluster/window-processor.js', import.meta.url));
+        w = new Worker(MODEL_QUEUE, processor, { ...common, concurrency, useWorkerThreads: true });
+      }
+      w.on('completed', (job) => void redis.hset(keys.submission(job.data.submission), { state: 'modelled', modelled: Date.now() }));
+      this.#workers.push(w);
+    }
+    for (const w of this.#workers) {
+      w.on('error', (e) => this.#logger.error(`worker ${w.name}: ${describeCause(e)}`));
+      w.on('failed', (job, e) => this.#logger.warn(`${w.name} job ${job?.id ?? '?'} failed (attempt ${job?.attemptsMade ?? '?'}): ${e.message}`));
+    }
+    await Promise.all(this.#workers.map((w) => w.waitUntilReady()));
+    this.#logger.info(`worker ${this.#id} runs ${stages.join(', ')} for pipeline "${spec.name}" (config ${this.#hash})`);
+  }
+
+  #checkHash(data: { configHash: string; submission: string }): void {
+    if (data.configHash !== this.#hash) {
+      throw new SightlineError('SL_CLUSTER_CONFIG_MISMATCH', `submission ${data.submission} was made with pipeline config ${data.configHash}; worker ${this.#id} runs ${this.#hash} (give every worker and submit the same file)`, { stage: 'runtime' });
+    }
+  }
+
+  async #decode(job: Job<DecodeJobData, DecodeResult>): Promise<DecodeResult> {
+    const d = job.data;
+    this.#checkHash(d);
+    const spec = this.#spec;
+    const st0 = this.#stages!;
+    const blobs = this.#blobs!;
+    const redis = this.#redis!;
+    const keys = clusterKeys(spec.name);
+    const dir = submissionDir(spec.cluster.sharedDir, d.submission);
+    const qdir = join(dir, 'quarantine', `decode-${d.index}`);
+    await rm(qdir, { recursive: true, force: true }); // a retried attempt starts its record afresh
+    const quarantine = new FileQuarantineStore(qdir);
+    const st = new PipelineStages({ spec, pipeline: this.#pipeline!, logger: this.#logger, quarantine, deadLetter: new FileDeadLetterStore(join(dir, 'dead-letter', `decode-${d.index}`)) });
+    const source = d.input.blobs !== undefined ? blobSource(d.input.name, d.input.blobs, blobs) : await fileSource(d.input.path!);
+    const result = { index: d.index, name: d.input.name, decoder: undefined as string | undefined, bytes: 0, events: 0, issues: 0, batches: 0, spooled: 0 };
+    const counted: InputSource = {
+      ...source,
+      chunks: async function* () {
+        for await (const c of source.chunks()) {
+          result.bytes += c.bytes.length;
+          yield c;
+        }
+      },
+    };
+    const { head, source: replay } = await peekSource(counted);
+    const chosen = st.chooseDecoder(d.decoder, head, replay);
+    if (chosen === undefined) {
+      await st.quarantineIssues([{ code: 'SL_INPUT_UNKNOWN_FORMAT', message: `no decoder recognised ${d.input.name}`, source: d.input.name, offset: 0, raw: head.subarray(0, 256) }], 'input', 'runtime');
+      await quarantine.close();
+      throw new SightlineError('SL_INPUT_UNKNOWN_FORMAT', `no decoder recognised ${d.input.name}`, { stage: 'input' });
+    }
+    result.decoder = chosen.step;
+    const kinds = st0.modelKinds();
+    let spool: FileHandle | undefined;
+    const spoolPath = join(dir, 'spool', `${d.index}.ndjson`);
+    if (kinds.size > 0) {
+      await mkdir(join(dir, 'spool'), { recursive: true });
+      spool = await open(`${spoolPath}.tmp`, 'w');
+    }
+    const ctx: DecodeContext = { ...stepContext(spec, { name: chosen.step }, this.#logger, join(dir, 'run'), new AbortController().signal), batchSize: spec.batchSize, keepRaw: spec.keepRaw };
+    try {
+      for await (const batch of chosen.decoder.decode(replay, ctx)) {
+        result.events += batch.events.length;
+        result.issues += batch.issues.length;
+        const events = await st.processDecoded(chosen.step, d.input.name, batch.events, batch.issues);
+        const targets = st.sinksFor('events', events);
+        if (targets.length > 0) {
+          // Deterministic ids: a retried decode job finds the sink jobs it already queued and does not queue
+          // (or store) them again, so a batch is never delivered twice because its decode was retried.
+          const id = `ev-${d.submission}-${d.index}-${result.batches}`;
+          const fresh: typeof targets = [];
+          for (const t of targets) if ((await this.#queues.get(t.step.spec.name)!.getJob(id)) === undefined) fresh.push(t);
+          if (fresh.length > 0) {
+            await blobs.waitForRoom();
+            await blobs.put(id, Buffer.from(JSON.stringify(events)), fresh.length);
+            for (const t of fresh) {
+              const data: SinkJobData = { submission: d.submission, configHash: d.configHash, blob: id, stream: 'events', count: t.events.length };
+              await redis.sadd(keys.outstanding(d.submission), `${t.step.spec.name}/${id}`);
+              await this.#queues.get(t.step.spec.name)!.add('deliver', data, {
+                jobId: id,
+                attempts: spec.cluster.attempts,
+                backoff: { type: 'exponential', delay: spec.cluster.backoffMs },
+                removeOnComplete: { age: Math.ceil(spec.cluster.keepJobsMs / 1000) },
+                removeOnFail: false,
+              });
+            }
+          }
+        }
+        if (spool !== undefined) {
+          let text = '';
+          for (const e of events) {
+            if (!kinds.has(e.event_kind)) continue;
+            text += `${JSON.stringify(e)}\n`;
+            result.spooled++;
+          }
+          if (text !== '') await spool.appendFile(text);
+        }
+        result.batches++;
+        await job.updateProgress({ events: result.events, bytes: result.bytes });
+      }
+      if (spool !== undefined) {
+        await spool.sync();
+        await spool.close();
+        spool = undefined;
+        await rename(`${spoolPath}.tmp`, spoolPath);
+      }
+    } finally {
+      await spool?.close();
+      await quarantine.close();
+    }
+    for (const id of d.input.blobs ?? []) await blobs.release(id);
+    return result;
+  }
+
+  async #sink(job: Job<SinkJobData>, step: string): Promise<{ delivered: number; deadLettered: number }> {
+    const d = job.data;
+    this.#checkHash(d);
+    const st = this.#stages!;
+    const events = JSON.parse((await this.#blobs!.get(d.blob)).toString('utf8')) as OdmEvent[];
+    const target = st.sinksFor(d.stream, events).find((t) => t.step.spec.name === step);
+    const r = target === undefined ? { delivered: 0, deadLettered: 0 } : await this.#deliver(step, d, target.events);
+    await this.#blobs!.release(d.blob);
+    await this.#redis!.srem(clusterKeys(this.#spec.name).outstanding(d.submission), `${step}/${job.id}`);
+    return r;
+  }
+
+  /** Delivers with the retrying wrapper; dead letters go to the submission's folder. */
+  async #deliver(step: string, d: SinkJobData, events: readonly OdmEvent[]): Promise<{ delivered: number; deadLettered: number }> {
+    let scoped = this.#scoped.get(d.submission);
+    if (scoped === undefined) {
+      const dir = submissionDir(this.#spec.cluster.sharedDir, d.submission);
+      const deadLetter = new FileDeadLetterStore(join(dir, 'dead-letter', this.#id));
+      const quarantine = new FileQuarantineStore(join(dir, 'quarantine', `sink-${this.#id}`));
+      scoped = {
+        stages: new PipelineStages({ spec: this.#spec, pipeline: this.#pipeline!, logger: this.#logger, quarantine, deadLetter }),
+        close: async () => {
+          await deadLetter.close();
+          await quarantine.close();
+        },
+      };
+      this.#scoped.set(d.submission, scoped);
+      if (this.#scoped.size > 16) {
+        const [oldest, entry] = this.#scoped.entries().next().value as [string, { close: () => Promise<void> }];
+        this.#scoped.delete(oldest);
+        await entry.close();
+      }
+    }
+    return scoped.stages.deliverTo(step, d.stream, events);
+  }
+
+  /** Stops taking jobs, lets active ones finish, finalises the sinks' outputs. Safe to call twice. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await Promise.all(this.#workers.map((w) => w.close()));
+    for (const q of this.#queues.values()) await q.close();
+    await this.#pipeline?.close().catch((e: unknown) => this.#logger.error(`closing the pipeline: ${describeCause(e)}`));
+    for (const s of this.#scoped.values()) await s.close();
+    await this.#redis?.quit().catch(() => undefined);
+  }
+}
