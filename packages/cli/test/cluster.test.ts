@@ -262,7 +262,7 @@ describe.skipIf(!redisUp)(`BullMQ job graph${redisUp ? '' : ' (skipped: no Redis
       const result = await waitForSubmission(spec, redis, submission, { timeoutMs: 120_000 });
       await stop(a);
       expect(a.logs).toMatch(/Redis at redis:\/\/127\.0\.0\.1:\d+ is unavailable/);
-      expect(result.failedInputs).toEqual([]);
+      expect(result.failedInputs, `${JSON.stringify(result.failedInputs)}\n${a.logs}`).toEqual([]);
       expect(await sinkRedis.scard(`${key}:events`)).toBe(total);
       const status = await clusterStatus(spec, redis);
       for (const q of status.queues) expect(q.counts['failed'] ?? 0, q.queue).toBe(0);

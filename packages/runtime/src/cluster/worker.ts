@@ -97,6 +97,7 @@ export class ClusterWorker {
   /** Delivery state per submission (its dead-letter and quarantine files), the few most recent kept open. */
   readonly #scoped = new Map<string, { stages: PipelineStages; close: () => Promise<void> }>();
   #closed = false;
+  #reconcile: NodeJS.Timeout | undefined;
 
   constructor(o: ClusterWorkerOptions) {
     this.#o = o;
@@ -122,6 +123,10 @@ export class ClusterWorker {
     await waitForRedis(redis, c.redis, 60_000);
     const keys = clusterKeys(spec.name);
     this.#blobs = new BlobStore(redis, keys, c.blobTtlMs, c.inFlightBytes);
+    // Payloads that expired (their consumers failed for good) no longer count as in flight.
+    await this.#blobs.reconcile();
+    this.#reconcile = setInterval(() => void this.#blobs?.reconcile().catch(() => undefined), 5 * 60_000);
+    this.#reconcile.unref();
     const connection = redis;
     const common = { connection, prefix: keys.prefix, metrics: { maxDataPoints: 60 * 24 * 7 }, lockDuration: c.lockMs, stalledInterval: Math.max(1000, Math.floor(c.lockMs / 2)), maxStalledCount: 2 };
 
@@ -144,7 +149,13 @@ export class ClusterWorker {
     }
 
     if (stages.includes('decode')) {
-      this.#workers.push(new Worker<DecodeJobData, DecodeResult>(DECODE_QUEUE, (job) => this.#decode(job).catch((e: unknown) => Promise.reject(asJobError(e))), { ...common, concurrency: this.#o.concurrency?.decode ?? c.concurrency.decode }));
+      const w = new Worker<DecodeJobData, DecodeResult>(DECODE_QUEUE, (job) => this.#decode(job).catch((e: unknown) => Promise.reject(asJobError(e))), { ...common, concurrency: this.#o.concurrency?.decode ?? c.concurrency.decode });
+      w.on('completed', (job) => {
+        void (async () => {
+          for (const id of job.data.input.blobs ?? []) await this.#blobs!.release(id);
+        })();
+      });
+      this.#workers.push(w);
     }
     if (stages.includes('sink')) {
       for (const s of this.#pipeline!.sinks) {
@@ -153,6 +164,9 @@ export class ClusterWorker {
           ...common,
           concurrency: this.#o.concurrency?.sink ?? c.concurrency.sink,
           ...(rate === undefined ? {} : { limiter: { max: rate.max, duration: rate.perMs } }),
+        });
+        w.on('completed', (job) => {
+          void this.#blobs!.release(job.data.blob).then(() => redis.srem(keys.outstanding(job.data.submission), `${s.spec.name}/${job.id}`));
         });
         // A sink job that failed for good no longer holds its submission open (it stays failed, for retry-failed).
         w.on('failed', (job) => {
@@ -233,7 +247,7 @@ export class ClusterWorker {
     const spoolPath = join(dir, 'spool', `${d.index}.ndjson`);
     if (kinds.size > 0) {
       await mkdir(join(dir, 'spool'), { recursive: true });
-      spool = await open(`${spoolPath}.tmp`, 'w');
+      spool = await open(`${spoolPath}.${job.attemptsStarted}-${job.stalledCounter}.tmp`, 'w');
     }
     const ctx: DecodeContext = { ...stepContext(spec, { name: chosen.step }, this.#logger, join(dir, 'run'), new AbortController().signal), batchSize: spec.batchSize, keepRaw: spec.keepRaw };
     try {
@@ -246,22 +260,26 @@ export class ClusterWorker {
           // Deterministic ids: a retried decode job finds the sink jobs it already queued and does not queue
           // (or store) them again, so a batch is never delivered twice because its decode was retried.
           const id = `ev-${d.submission}-${d.index}-${result.batches}`;
+          // Only a re-run of this job (a retry, or after a crashed worker) can find its sink jobs already queued.
+          const rerun = job.attemptsStarted > 1 || job.stalledCounter > 0;
           const fresh: typeof targets = [];
-          for (const t of targets) if ((await this.#queues.get(t.step.spec.name)!.getJob(id)) === undefined) fresh.push(t);
+          for (const t of targets) if (!rerun || (await this.#queues.get(t.step.spec.name)!.getJob(id)) === undefined) fresh.push(t);
           if (fresh.length > 0) {
             await blobs.waitForRoom();
             await blobs.put(id, Buffer.from(JSON.stringify(events)), fresh.length);
-            for (const t of fresh) {
-              const data: SinkJobData = { submission: d.submission, configHash: d.configHash, blob: id, stream: 'events', count: t.events.length };
-              await redis.sadd(keys.outstanding(d.submission), `${t.step.spec.name}/${id}`);
-              await this.#queues.get(t.step.spec.name)!.add('deliver', data, {
-                jobId: id,
-                attempts: spec.cluster.attempts,
-                backoff: { type: 'exponential', delay: spec.cluster.backoffMs },
-                removeOnComplete: { age: Math.ceil(spec.cluster.keepJobsMs / 1000) },
-                removeOnFail: false,
-              });
-            }
+            await redis.sadd(keys.outstanding(d.submission), ...fresh.map((t) => `${t.step.spec.name}/${id}`));
+            await Promise.all(
+              fresh.map((t) => {
+                const data: SinkJobData = { submission: d.submission, configHash: d.configHash, blob: id, stream: 'events', count: t.events.length };
+                return this.#queues.get(t.step.spec.name)!.add('deliver', data, {
+                  jobId: id,
+                  attempts: spec.cluster.attempts,
+                  backoff: { type: 'exponential', delay: spec.cluster.backoffMs },
+                  removeOnComplete: { age: Math.ceil(spec.cluster.keepJobsMs / 1000) },
+                  removeOnFail: false,
+                });
+              }),
+            );
           }
         }
         if (spool !== undefined) {
@@ -280,13 +298,14 @@ export class ClusterWorker {
         await spool.sync();
         await spool.close();
         spool = undefined;
-        await rename(`${spoolPath}.tmp`, spoolPath);
+        await rename(`${spoolPath}.${job.attemptsStarted}-${job.stalledCounter}.tmp`, spoolPath);
       }
     } finally {
       await spool?.close();
       await quarantine.close();
     }
-    for (const id of d.input.blobs ?? []) await blobs.release(id);
+    // The input's pieces are released when BullMQ has committed this job's completion (the 'completed'
+    // event), not here: an attempt that lost its lock may be run again and must find them.
     return result;
   }
 
@@ -296,10 +315,8 @@ export class ClusterWorker {
     const st = this.#stages!;
     const events = JSON.parse((await this.#blobs!.get(d.blob)).toString('utf8')) as OdmEvent[];
     const target = st.sinksFor(d.stream, events).find((t) => t.step.spec.name === step);
-    const r = target === undefined ? { delivered: 0, deadLettered: 0 } : await this.#deliver(step, d, target.events);
-    await this.#blobs!.release(d.blob);
-    await this.#redis!.srem(clusterKeys(this.#spec.name).outstanding(d.submission), `${step}/${job.id}`);
-    return r;
+    // The batch is released and the submission told when BullMQ has committed completion ('completed' event).
+    return target === undefined ? { delivered: 0, deadLettered: 0 } : await this.#deliver(step, d, target.events);
   }
 
   /** Delivers with the retrying wrapper; dead letters go to the submission's folder. */
@@ -330,6 +347,7 @@ export class ClusterWorker {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    clearInterval(this.#reconcile);
     await Promise.all(this.#workers.map((w) => w.close()));
     for (const q of this.#queues.values()) await q.close();
     await this.#pipeline?.close().catch((e: unknown) => this.#logger.error(`closing the pipeline: ${describeCause(e)}`));
