@@ -1,5 +1,7 @@
 import { PluginRegistry, type PluginManifest, referenceManifests } from '@sightline/core';
+import { manifest as elasticSink } from '@sightline/sink-elastic';
 import { manifest as fileSink } from '@sightline/sink-file';
+import { manifest as splunkSink } from '@sightline/sink-splunk';
 
 /**
  * The first-party plugins this distribution ships, by name. Third-party plugins are loaded from packages named in
@@ -8,6 +10,8 @@ import { manifest as fileSink } from '@sightline/sink-file';
 export const BUILTIN_MANIFESTS: readonly { readonly manifest: PluginManifest; readonly pkg: string }[] = [
   ...referenceManifests.map((manifest) => ({ manifest, pkg: '@sightline/core' })),
   { manifest: fileSink, pkg: '@sightline/sink-file' },
+  { manifest: elasticSink, pkg: '@sightline/sink-elastic' },
+  { manifest: splunkSink, pkg: '@sightline/sink-splunk' },
 ];
 
 export function builtinRegistry(): PluginRegistry {

@@ -62,7 +62,7 @@ describe('sightline (the command)', () => {
     expect(r.code).toBe(EXIT.PLUGIN);
     expect(r.stderr).toContain('sinks[1].use (line 4)');
     expect(r.stderr).toContain('plugin "elasticsearch-sink" is not built in');
-    expect(r.stderr).toContain('Known sinks: console, file, memory');
+    expect(r.stderr).toContain('Known sinks: console, elastic, file, memory, splunk');
     expect(r.stderr).toContain('[SL_PLUGIN_NOT_FOUND]');
   });
 

@@ -66,6 +66,10 @@ export type { DeliveryReport, RetryPolicy, RetryingSinkOptions } from './sink/re
 
 // mappings
 export * from './mappings/spot.js';
+export * from './mappings/table.js';
+export * from './mappings/ecs.js';
+export * from './mappings/cim.js';
+export * from './mappings/ocsf.js';
 
 // reference plugins (the in-memory twins)
 export * from './reference/index.js';

@@ -16,3 +16,7 @@ export { sinkConformance } from './sink-suite.js';
 export type { SinkConformanceOptions } from './sink-suite.js';
 export { registerConformance, runConformance } from './suite.js';
 export type { ConformanceCheck, ConformanceReport, ConformanceSuite, TestApi } from './suite.js';
+export { FakeElastic } from './fake-elastic.js';
+export type { ElasticFault, FakeElasticOptions, RecordedRequest, StoredDocument } from './fake-elastic.js';
+export { FakeSplunk, splitHecBatch } from './fake-splunk.js';
+export type { FakeSplunkOptions, IndexedEvent, SplunkFault } from './fake-splunk.js';
