@@ -78,7 +78,10 @@ export interface NetworkContextConfig {
 export const geoipSchema = {
   type: 'object',
   additionalProperties: false,
-  anyOf: [{ required: ['city_db'] }, { required: ['asn_db'] }],
+  anyOf: [
+    { properties: { city_db: { type: 'string' } }, required: ['city_db'] },
+    { properties: { asn_db: { type: 'string' } }, required: ['asn_db'] },
+  ],
   properties: {
     city_db: { type: 'string', minLength: 1, description: 'MaxMind City or Country database (GeoIP2/GeoLite2 .mmdb): country, region, city, coordinates.' },
     asn_db: { type: 'string', minLength: 1, description: 'MaxMind ASN database (GeoLite2-ASN .mmdb; GeoIP2-ISP also works): ASN and organisation.' },

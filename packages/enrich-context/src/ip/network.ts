@@ -45,6 +45,7 @@ export function parseNetwork(text: string): Network | string {
   if (dash > 0) {
     const a = address(t.slice(0, dash));
     const b = address(t.slice(dash + 1));
+    if (a === undefined && b === undefined) return `"${t}" is not an IP address, CIDR prefix or range`;
     if (a === undefined || b === undefined) return `"${t}" is not a range of two addresses`;
     if (a.family !== b.family) return `"${t}" mixes IPv4 and IPv6`;
     if (a.v > b.v) return `"${t}": the range ends before it starts`;
