@@ -56,7 +56,12 @@ export function parseIndicator(text: string, hint?: string): ParsedIndicator | s
     if (type !== undefined && type !== '') return `"${t}" is not an IP address or CIDR (${n})`;
   }
   if (type === undefined || type === '' || type === 'domain' || type === 'hostname' || type === 'fqdn' || type === 'domain-name') {
-    if (t.includes('/') && (type === undefined || type === '')) return { type: 'url', key: normalizeUrl(t), text: t };
+    if (t.includes('/') && (type === undefined || type === '')) {
+      const key = normalizeUrl(t);
+      const host = key.slice(0, key.indexOf('/'));
+      if (normalizeDomain(host.replace(/:\d+$/, '')) !== undefined || typeof parseNetwork(host) !== 'string') return { type: 'url', key, text: t };
+      return `"${t}" is not an IP address, CIDR, domain or URL`;
+    }
     const d = normalizeDomain(t);
     if (d !== undefined && (d.includes('.') || type !== undefined)) return { type: 'domain', key: d, text: t };
     return `"${t}" is not an IP address, CIDR, domain or URL`;

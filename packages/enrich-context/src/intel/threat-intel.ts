@@ -161,22 +161,25 @@ function serviceHits(e: OdmEvent, hits: TiHit[] | undefined, services: readonly 
   return hits;
 }
 
-/** Adds the hits to the event (after any an earlier step recorded) and sets ti_severity and ti_reputation. */
+/**
+ * Adds the hits to the event (after any an earlier step recorded) and sets ti_severity and ti_reputation (one
+ * `source:label:level` per distinct verdict, highest level first, as Spot's UI reads the first as the worst).
+ */
 function record(e: OdmEvent, hits: TiHit[]): void {
   const all = e.ti_hits === undefined ? hits : [...e.ti_hits, ...hits];
   e.ti_hits = all;
   let max = -1;
   const seen = new Set<string>();
-  const rep: string[] = [];
+  const rep: { text: string; level: number }[] = [];
   for (const h of all) {
     const level = h.severity ?? -1;
     if (level > max) max = level;
-    const r = formatReputation(h.source, { label: h.category ?? 'listed', level });
-    if (!seen.has(r)) {
-      seen.add(r);
-      rep.push(r);
+    const text = formatReputation(h.source, { label: h.category ?? 'listed', level });
+    if (!seen.has(text)) {
+      seen.add(text);
+      rep.push({ text, level });
     }
   }
   e.ti_severity = max;
-  e.ti_reputation = rep.join('::');
+  e.ti_reputation = rep.length === 1 ? rep[0]!.text : rep.sort((a, b) => b.level - a.level).map((r) => r.text).join('::');
 }
