@@ -86,12 +86,12 @@ describe.skipIf(!c.available)(`geoip against the MaxMind test databases${c.note}
   it('fills source and destination from both databases at once, and keeps an exporter ASN unless told not to', async () => {
     const config = { city_db: db('GeoIP2-City-Test.mmdb'), asn_db: db('GeoLite2-ASN-Test.mmdb') };
     const { enrich } = await started(geoipManifest, config);
-    const [e, kept] = await enrich([EventFixtures.flow({ src_ip: '81.2.69.160', dst_ip: '1.0.0.1' }), EventFixtures.flow({ src_ip: '10.0.0.1', dst_ip: '1.0.0.1', dst_asn: 64500 } as Partial<OdmEvent>)]);
+    const [e, kept] = await enrich([EventFixtures.flow({ src_ip: '81.2.69.160', dst_ip: '1.0.0.1' }), EventFixtures.flow({ src_ip: '10.0.0.1', dst_ip: '1.0.0.1', dst_asn: 64500 })]);
     expect(e).toMatchObject({ src_country_code: 'GB', src_city: 'London', src_region: 'England', dst_asn: 15169, dst_asn_org: 'Google Inc.' });
     expect(kept).toMatchObject({ dst_asn: 64500 });
     expect(kept).not.toHaveProperty('dst_asn_org');
     const { enrich: replace } = await started(geoipManifest, { ...config, keep_exporter_asn: false });
-    expect((await replace([EventFixtures.flow({ dst_ip: '1.0.0.1', dst_asn: 64500 } as Partial<OdmEvent>)]))[0]).toMatchObject({ dst_asn: 15169 });
+    expect((await replace([EventFixtures.flow({ dst_ip: '1.0.0.1', dst_asn: 64500 })]))[0]).toMatchObject({ dst_asn: 15169 });
   });
 
   it('names names in the configured language, falling back to English', async () => {

@@ -140,7 +140,7 @@ describe('threat-intel', () => {
     const ctx = createTestContext({ step: 'threat-intel' });
     const ti = ((await instantiate(threatIntelManifest, {}, ctx)) as ThreatIntel).withServices([service]);
     await ti.start(ctx);
-    const events = [EventFixtures.flow({ src_ip: '10.1.2.3', src_internal: true, dst_ip: '198.51.100.20' } as Partial<OdmEvent>), EventFixtures.dns({ dns_query: 'Evil.Example' }), EventFixtures.proxy()];
+    const events = [EventFixtures.flow({ src_ip: '10.1.2.3', src_internal: true, dst_ip: '198.51.100.20' }), EventFixtures.dns({ dns_query: 'Evil.Example' }), EventFixtures.proxy()];
     await ti.enrich(events, ctx);
     expect(hitsOf(events[0]!)).toEqual(['dst_ip 198.51.100.20 ip gti 3 High -']);
     expect(events[0]!.ti_reputation).toBe('gti:High:3');
