@@ -90,7 +90,11 @@ function applyDst(e: OdmEvent, f: EndpointFacts): void {
 
 /** The event's own copy of the tags (other enrichers may add to it), keeping tags set before. */
 function mergeTags(existing: readonly string[] | undefined, tags: readonly string[]): string[] {
-  if (existing === undefined || existing.length === 0) return tags.slice();
+  if (existing === undefined || existing.length === 0) {
+    const out = new Array<string>(tags.length);
+    for (let i = 0; i < tags.length; i++) out[i] = tags[i]!;
+    return out;
+  }
   const out = existing.slice();
   for (const t of tags) if (!out.includes(t)) out.push(t);
   return out;

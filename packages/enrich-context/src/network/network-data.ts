@@ -165,7 +165,8 @@ export async function loadNetworkData(src: NetworkSources, plugin: string): Prom
         if (!Number.isInteger(criticality) || criticality < 0 || criticality > 5) throw fileProblem(plugin, file, row.line, `criticality must be a whole number 0-5, got "${critText}"`);
       }
       const tagText = cell(row.cells, col.tags);
-      const tags = tagText === undefined ? undefined : Object.freeze(tagText.split(/[;|]/).map((t) => t.trim()).filter((t) => t !== ''));
+      // not frozen: copying a frozen array takes V8's slow path, and every event gets its own copy anyway
+      const tags = tagText === undefined ? undefined : tagText.split(/[;|]/).map((t) => t.trim()).filter((t) => t !== '');
       const zone = cell(row.cells, col.zone);
       const n = net(text, file, row.line);
       assets.push({ net: n, id: assetRows.length });
