@@ -10,6 +10,10 @@ const PLUGIN = 'threat-intel';
 /** A feed with more bad lines than this share is rejected as a whole (an HTML error page saved as the feed). */
 export const MAX_INVALID_SHARE = 0.05;
 
+/** Lines read between two yields to the event loop, so loading a big feed does not hold up the pipeline. */
+const YIELD_EVERY = 20_000;
+const yieldToEvents = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 const SEVERITY_WORDS: Readonly<Record<string, number>> = { unknown: -1, none: 0, info: 0, low: 1, medium: 2, moderate: 2, high: 3, critical: 3 };
 
 export function feedFormat(feed: FeedConfig): 'text' | 'csv' | 'stix' {
@@ -57,7 +61,7 @@ export async function readFeed(feed: FeedConfig, path: string, builder: IntelInd
 
   if (format === 'text') {
     for (const [line, raw] of listLines(text)) {
-      total++;
+      if (++total % YIELD_EVERY === 0) await yieldToEvents();
       const tokens = raw.split(/[\s,;]+/);
       // hosts-file lines: "0.0.0.0 evil.example"
       const value = (tokens[0] === '0.0.0.0' || tokens[0] === '127.0.0.1') && tokens[1] !== undefined ? tokens[1] : tokens[0]!;
@@ -81,7 +85,7 @@ export async function readFeed(feed: FeedConfig, path: string, builder: IntelInd
     if (col.indicator < 0) throw fileProblem(PLUGIN, path, rows[0]?.line ?? 1, `no indicator column in the header (${header.join(', ') || 'empty'}); name it indicator, value or ioc, or set columns.indicator`);
     const cell = (cells: readonly string[], i: number) => (i < 0 ? undefined : cells[i] === '' ? undefined : cells[i]);
     for (const row of rows.slice(1)) {
-      total++;
+      if (++total % YIELD_EVERY === 0) await yieldToEvents();
       const value = cell(row.cells, col.indicator);
       if (value === undefined) {
         bad.push({ line: row.line, why: 'no indicator' });
