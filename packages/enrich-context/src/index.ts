@@ -1,0 +1,26 @@
+import './error-codes.js';
+
+export { manifests, networkContextManifest, geoipManifest, threatIntelManifest, domainFactsManifest, riskManifest, VERSION } from './manifest.js';
+export { ENRICH_CONTEXT_ERROR_CODES } from './error-codes.js';
+export * from './config.schema.js';
+export { NetworkContext } from './network/network-context.js';
+export type { EndpointFacts } from './network/network-data.js';
+export { Geoip } from './geoip/geoip.js';
+export type { GeoFacts } from './geoip/geo-data.js';
+export { verifyMmdb } from './geoip/mmdb-verify.js';
+export { ThreatIntel } from './intel/threat-intel.js';
+export { StaticReputationService, formatReputation, parseReputation } from './intel/reputation.js';
+export type { ReputationQuery, ReputationService, ReputationServiceFactory, ReputationVerdict } from './intel/reputation.js';
+export { normalizeDomain, normalizeUrl, parseIndicator } from './intel/indicator.js';
+export { readPattern, readStixBundle } from './intel/stix.js';
+export { DomainFacts } from './domain/domain-facts.js';
+export type { NameFacts } from './domain/domain-facts.js';
+export { shannonEntropy } from './domain/entropy.js';
+export { Risk } from './risk/risk.js';
+export { IpParser, IPV4, IPV6, NOT_IP } from './ip/parse-ip.js';
+export { parseNetwork } from './ip/network.js';
+export type { Network } from './ip/network.js';
+export { RangeTable } from './ip/range-table.js';
+export type { RangeEntry, RangeMode } from './ip/range-table.js';
+export { ReferenceData } from './reload/reference-data.js';
+export type { Loaded, ReloadSettings } from './reload/reference-data.js';

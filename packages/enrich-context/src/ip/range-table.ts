@@ -1,0 +1,182 @@
+import type { Network } from './network.js';
+
+/** An entry of a range table: a network and the id of what it maps to (an index into the caller's data). */
+export interface RangeEntry {
+  readonly net: Network;
+  readonly id: number;
+}
+
+/**
+ * `most-specific`: an address maps to the smallest range that holds it (longest-prefix match; of two equal
+ * ranges the later entry wins). `all`: an address maps to every range that holds it (threat intel: a /32 and
+ * the /16 around it are two hits).
+ */
+export type RangeMode = 'most-specific' | 'all';
+
+const NONE = -1;
+const EMPTY_IDS: readonly number[] = [];
+
+/**
+ * Addresses to entry ids by binary search over sorted, disjoint intervals kept in typed arrays (IPv4: one
+ * 32-bit start per interval; IPv6: four words). Overlapping and nested input ranges are flattened once when
+ * the table is built, so a lookup is O(log n) whatever the nesting, and memory is a few bytes per range.
+ */
+export class RangeTable {
+  readonly #s4: Uint32Array;
+  readonly #v4: Int32Array;
+  readonly #s6: Uint32Array;
+  readonly #v6: Int32Array;
+  readonly #lists: readonly (readonly number[])[];
+  /** Number of input ranges. */
+  readonly size: number;
+
+  private constructor(s4: Uint32Array, v4: Int32Array, s6: Uint32Array, v6: Int32Array, lists: readonly (readonly number[])[], size: number) {
+    this.#s4 = s4;
+    this.#v4 = v4;
+    this.#s6 = s6;
+    this.#v6 = v6;
+    this.#lists = lists;
+    this.size = size;
+  }
+
+  static empty(): RangeTable {
+    return new RangeTable(new Uint32Array(0), new Int32Array(0), new Uint32Array(0), new Int32Array(0), [], 0);
+  }
+
+  static build(entries: readonly RangeEntry[], mode: RangeMode): RangeTable {
+    const lists: number[][] = [];
+    const interned = new Map<string, number>();
+    const v4 = entries.filter((e) => e.net.family === 4);
+    const v6 = entries.filter((e) => e.net.family === 6);
+    const a = sweep<number>(v4, { max: 2 ** 32 - 1, next: (x) => x + 1, sub: (x, y) => x - y }, mode, lists, interned);
+    const b = sweep<bigint>(v6, { max: (1n << 128n) - 1n, next: (x) => x + 1n, sub: (x, y) => x - y }, mode, lists, interned);
+    const s6 = new Uint32Array(b.starts.length * 4);
+    b.starts.forEach((s, i) => {
+      s6[i * 4] = Number((s >> 96n) & 0xffffffffn);
+      s6[i * 4 + 1] = Number((s >> 64n) & 0xffffffffn);
+      s6[i * 4 + 2] = Number((s >> 32n) & 0xffffffffn);
+      s6[i * 4 + 3] = Number(s & 0xffffffffn);
+    });
+    return new RangeTable(Uint32Array.from(a.starts), Int32Array.from(a.vals), s6, Int32Array.from(b.vals), lists, entries.length);
+  }
+
+  /** Value for an IPv4 address (unsigned 32-bit): an entry id (most-specific), a value for `ids` (all), or -1. */
+  lookup4(ip: number): number {
+    const s = this.#s4;
+    let lo = 0;
+    let hi = s.length - 1;
+    let r = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      if (s[mid]! <= ip) {
+        r = mid;
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return r < 0 ? NONE : this.#v4[r]!;
+  }
+
+  /** Value for an IPv6 address given as four 32-bit words. */
+  lookup6(w: Uint32Array): number {
+    const s = this.#s6;
+    const w0 = w[0]!;
+    const w1 = w[1]!;
+    const w2 = w[2]!;
+    const w3 = w[3]!;
+    let lo = 0;
+    let hi = s.length / 4 - 1;
+    let r = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const o = mid * 4;
+      const a = s[o]!;
+      let le: boolean;
+      if (a !== w0) le = a < w0;
+      else if (s[o + 1] !== w1) le = s[o + 1]! < w1;
+      else if (s[o + 2] !== w2) le = s[o + 2]! < w2;
+      else le = s[o + 3]! <= w3;
+      if (le) {
+        r = mid;
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return r < 0 ? NONE : this.#v6[r]!;
+  }
+
+  /** Entry ids behind a looked-up value (mode `all`; in `most-specific` mode the value is the id itself). */
+  ids(value: number): readonly number[] {
+    if (value === NONE) return EMPTY_IDS;
+    if (value >= 0) return [value];
+    return this.#lists[-2 - value] ?? EMPTY_IDS;
+  }
+
+  /** Bytes held by the typed arrays (for reports). */
+  get bytes(): number {
+    return this.#s4.byteLength + this.#v4.byteLength + this.#s6.byteLength + this.#v6.byteLength;
+  }
+}
+
+function sweep<K extends number | bigint>(
+  entries: readonly RangeEntry[],
+  ops: { readonly max: K; next(x: K): K; sub(x: K, y: K): K },
+  mode: RangeMode,
+  lists: number[][],
+  interned: Map<string, number>,
+): { starts: K[]; vals: number[] } {
+  const n = entries.length;
+  const starts: K[] = [];
+  const vals: number[] = [];
+  if (n === 0) return { starts, vals };
+  const start = entries.map((e) => e.net.start as K);
+  const end = entries.map((e) => e.net.end as K);
+  const cmp = (x: K, y: K): number => (x < y ? -1 : x > y ? 1 : 0);
+  const byStart = Array.from({ length: n }, (_, i) => i).sort((i, j) => cmp(start[i]!, start[j]!) || i - j);
+  const ending = Array.from({ length: n }, (_, i) => i).filter((i) => end[i]! < ops.max);
+  const endKey = end.map((e) => (e < ops.max ? ops.next(e) : e));
+  ending.sort((i, j) => cmp(endKey[i]!, endKey[j]!));
+  const span = entries.map((_, k) => ops.sub(end[k]!, start[k]!));
+  const active = new Set<number>();
+  let i = 0;
+  let j = 0;
+  let last = NONE;
+  const valueOf = (): number => {
+    if (active.size === 0) return NONE;
+    if (mode === 'most-specific') {
+      let best = -1;
+      for (const k of active) {
+        if (best < 0 || span[k]! < span[best]! || (span[k] === span[best] && k > best)) best = k;
+      }
+      return entries[best]!.id;
+    }
+    if (active.size === 1) {
+      for (const k of active) return entries[k]!.id;
+    }
+    const ids = [...active].map((k) => entries[k]!.id).sort((x, y) => x - y);
+    const key = ids.join(',');
+    let li = interned.get(key);
+    if (li === undefined) {
+      li = lists.length;
+      lists.push(ids);
+      interned.set(key, li);
+    }
+    return -2 - li;
+  };
+  while (i < n || j < ending.length) {
+    const ns = i < n ? start[byStart[i]!]! : undefined;
+    const ne = j < ending.length ? endKey[ending[j]!]! : undefined;
+    const pos = (ns === undefined ? ne : ne === undefined ? ns : ns < ne ? ns : ne) as K;
+    while (j < ending.length && endKey[ending[j]!] === pos) active.delete(ending[j++]!);
+    while (i < n && start[byStart[i]!] === pos) active.add(byStart[i++]!);
+    const v = valueOf();
+    if (v !== last) {
+      starts.push(pos);
+      vals.push(v);
+      last = v;
+    }
+  }
+  return { starts, vals };
+}
