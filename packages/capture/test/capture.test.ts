@@ -1,6 +1,6 @@
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { memorySource } from '@sightline/core';
 import { prng, randomChunks } from '@sightline/core/testkit';
@@ -106,12 +106,26 @@ describe.skipIf(!c.available || !tshark)(`against tshark on the corpus captures$
       }
     }
   }
-  it(`reads the same packets and times as tshark in ${files.length} captures`, async () => {
+  // tshark runs once per capture; its start-up dominates, so the runs go in parallel, one per core, and the
+  // comparison waits for each in file order.
+  const runTshark = (f: string) =>
+    new Promise<{ ok: boolean; stdout: string; stderr: string }>((resolve) => {
+      execFile('tshark', ['-n', '-r', f, '-T', 'fields', '-e', 'frame.time_epoch', '-e', 'frame.cap_len', '-e', 'frame.encap_type'], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 }, (err, stdout, stderr) =>
+        resolve({ ok: !err, stdout, stderr }),
+      );
+    });
+  it(`reads the same packets and times as tshark in ${files.length} captures`, { timeout: 600_000 }, async () => {
     let compared = 0;
     const skipped: string[] = [];
-    for (const f of files) {
-      const t = spawnSync('tshark', ['-r', f, '-T', 'fields', '-e', 'frame.time_epoch', '-e', 'frame.cap_len', '-e', 'frame.encap_type'], { encoding: 'utf8' });
-      if (t.status !== 0) {
+    const pending: Promise<{ ok: boolean; stdout: string; stderr: string }>[] = [];
+    let next = 0;
+    const lanes = Math.max(1, availableParallelism());
+    for (let i = 0; i < files.length; i++) {
+      while (next < files.length && next < i + lanes) pending[next] = runTshark(files[next++]!);
+      const f = files[i]!;
+      const t = await pending[i]!;
+      delete pending[i];
+      if (!t.ok) {
         skipped.push(`${f}: tshark cannot read it (${t.stderr.trim().split('\n')[0]})`);
         continue;
       }
@@ -119,13 +133,13 @@ describe.skipIf(!c.available || !tshark)(`against tshark on the corpus captures$
       const theirs = (t.stdout.trimEnd() === '' ? [] : t.stdout.trimEnd().split('\n').map((l) => l.split('\t'))).filter((cols) => cols[2] !== '' && cols[2] !== undefined);
       const { packets } = await readAll(readFileSync(f));
       expect(packets.length, f).toBe(theirs.length);
-      packets.forEach((p, i) => {
-        const [epoch, len] = theirs[i]!;
+      packets.forEach((p, j) => {
+        const [epoch, len] = theirs[j]!;
         if (epoch === '') return; // no timestamp (pcapng simple packet block)
         const [s, frac = '0'] = epoch!.split('.');
-        expect(p.seconds, `${f} #${i + 1}`).toBe(Number(s));
-        expect(Math.abs(p.nanos - Number(frac.padEnd(9, '0').slice(0, 9))), `${f} #${i + 1} nanos`).toBeLessThan(1000);
-        expect(p.data.length, `${f} #${i + 1} length`).toBe(Number(len));
+        expect(p.seconds, `${f} #${j + 1}`).toBe(Number(s));
+        expect(Math.abs(p.nanos - Number(frac.padEnd(9, '0').slice(0, 9))), `${f} #${j + 1} nanos`).toBeLessThan(1000);
+        expect(p.data.length, `${f} #${j + 1} length`).toBe(Number(len));
       });
       compared++;
     }
