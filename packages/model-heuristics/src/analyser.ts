@@ -7,7 +7,7 @@ import { detectTunnels, type TunnelSkips } from './detectors/dns-tunnel.js';
 import { detectExfiltration, hostBaseline } from './detectors/exfiltration.js';
 import { Audiences, PeerTable, type PeerLimits } from './detectors/peers.js';
 import { ScanState, type ScanLimits, detectScans } from './detectors/scanning.js';
-import { DomainSplitter, type NameParts, entropy, longestLabel } from './features/domains.js';
+import { DomainSplitter, type NameParts, entropy, longestLabel, longestLabelOf } from './features/domains.js';
 import { type FlowFacts, newFlowFacts, readFlow } from './features/flow-facts.js';
 import type { NgramModel } from './features/ngram.js';
 import type { Finding } from './findings.js';
@@ -204,6 +204,7 @@ export class WindowAnalyser {
         s.subEntropy += this.#s.config.use_event_context && e.domain_entropy !== undefined ? e.domain_entropy : entropy(sub);
         const longest = longestLabel(sub);
         if (longest > s.maxLabel) s.maxLabel = longest;
+        if (this.#k.ngram !== undefined && longest >= 8 && this.#k.ngram.isRandom(longestLabelOf(sub))) s.randomSubs++;
       }
     }
     if (d.dga.enabled && this.#k.ngram !== undefined) {

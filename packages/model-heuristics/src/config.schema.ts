@@ -83,7 +83,7 @@ export const configSchema = {
             enabled: { type: 'boolean', default: true },
             min_unique_subdomains: { type: 'integer', minimum: 2, default: 60, description: 'Unique subdomains of one registrable domain asked by one client.' },
             min_mean_length: { type: 'number', minimum: 0, default: 20, description: 'Mean subdomain length (characters) from which names carry data.' },
-            min_entropy: { type: 'number', minimum: 0, default: 3.3, description: 'Mean subdomain entropy (bits per character) from which names look encoded.' },
+            min_entropy: { type: 'number', minimum: 0, default: 4, description: 'Mean subdomain entropy (bits per character) from which names look encoded, whatever the n-gram model says (long names of words reach about 3.7).' },
             max_clients: { type: 'integer', minimum: 1, default: 3, description: 'A domain more clients ask is a shared service (CDN, antivirus lookups), not a tunnel.' },
           },
         },

@@ -23,7 +23,7 @@ export function loadKnowledge(config: HeuristicsConfig, resolvePath: (p: string)
   const dga = config.detectors.dga;
   return (async () => {
     const mtime = path === undefined ? 0 : await stat(path).then((s) => s.mtimeMs, () => -1);
-    const key = JSON.stringify([path, mtime, config.top_domains.max_rank, config.top_domains.builtin_words, dga.enabled, dga.percentile]);
+    const key = JSON.stringify([path, mtime, config.top_domains.max_rank, config.top_domains.builtin_words, dga.enabled || config.detectors.dns_tunnel.enabled, dga.percentile]);
     let loading = cache.get(key);
     if (loading === undefined) {
       loading = build(config, path, plugin);
@@ -60,15 +60,15 @@ async function build(config: HeuristicsConfig, path: string | undefined, plugin:
   }
   const dga = config.detectors.dga;
   let ngram: NgramModel | undefined;
-  if (dga.enabled) {
+  if (dga.enabled || config.detectors.dns_tunnel.enabled) {
     const n = config.top_domains.builtin_words;
     if (n > 0) {
       const { words } = await import('popular-english-words/words.js');
       const picked = words.slice(0, n).filter((w) => /^[a-z]{2,}$/.test(w));
       sources.push({ description: `${picked.length} most common English words (popular-english-words)`, labels: picked, weight: 1 });
     }
-    if (sources.length === 0) throw new SightlineError('SL_HEURISTICS_NO_NGRAM_CORPUS', 'the DGA detector has no normal names to learn from: give top_domains.path or keep top_domains.builtin_words above 0', { stage: 'plugin', plugin });
-    ngram = new NgramModel(sources, dga.percentile);
+    if (sources.length === 0 && dga.enabled) throw new SightlineError('SL_HEURISTICS_NO_NGRAM_CORPUS', 'the DGA detector has no normal names to learn from: give top_domains.path or keep top_domains.builtin_words above 0', { stage: 'plugin', plugin });
+    if (sources.length > 0) ngram = new NgramModel(sources, dga.percentile);
   }
   return {
     knowledge: { ngram, listed },

@@ -8,6 +8,8 @@ export class DomainStats {
   subLength = 0;
   subEntropy = 0;
   maxLabel = 0;
+  /** Subdomains whose longest label looks random (n-gram model): encoded data rather than words. */
+  randomSubs = 0;
   txtNull = 0;
   nx = 0;
   first = Number.POSITIVE_INFINITY;

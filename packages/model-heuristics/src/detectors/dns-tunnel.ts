@@ -29,7 +29,9 @@ export function detectTunnels(client: string, c: DnsClient, cfg: TunnelConfig, c
     const meanLength = d.subLength / d.withSub;
     const meanEntropy = d.subEntropy / d.withSub;
     const txtShare = d.txtNull / d.queries;
-    if (meanLength < cfg.min_mean_length || (meanEntropy < cfg.min_entropy && txtShare < 0.5)) continue;
+    const randomShare = d.randomSubs / d.withSub;
+    // Long names are not enough (search suffixes make long names too): they must look encoded, or carry TXT/NULL.
+    if (meanLength < cfg.min_mean_length || (randomShare < 0.5 && meanEntropy < cfg.min_entropy && txtShare < 0.5)) continue;
     const audience = ctx.dnsAudience.count(domain);
     if (audience > cfg.max_clients) {
       skips.shared++;
@@ -52,7 +54,7 @@ export function detectTunnels(client: string, c: DnsClient, cfg: TunnelConfig, c
       score,
       severity: severityOf(score),
       reasons: [
-        `${client} asked ${d.subs?.exact === false ? 'about ' : ''}${plural(unique, 'unique subdomain')} of ${domain} in ${formatSpan(span)} (${plural(d.queries, 'answer')}; subdomains ${Math.round(meanLength)} characters and ${meanEntropy.toFixed(1)} bits per character on average, labels up to ${d.maxLabel}; ${Math.round(txtShare * 100)} % TXT/NULL); ${shared}: DNS tunnelling`,
+        `${client} asked ${d.subs?.exact === false ? 'about ' : ''}${plural(unique, 'unique subdomain')} of ${domain} in ${formatSpan(span)} (${plural(d.queries, 'answer')}; subdomains ${Math.round(meanLength)} characters and ${meanEntropy.toFixed(1)} bits per character on average, labels up to ${d.maxLabel}, ${Math.round(randomShare * 100)} % random-looking; ${Math.round(txtShare * 100)} % TXT/NULL); ${shared}: DNS tunnelling`,
       ],
       evidence: {
         domain,
@@ -62,6 +64,7 @@ export function detectTunnels(client: string, c: DnsClient, cfg: TunnelConfig, c
         mean_subdomain_length: round(meanLength, 1),
         mean_subdomain_entropy: round(meanEntropy, 2),
         longest_label: d.maxLabel,
+        random_looking_share: round(randomShare, 3),
         txt_null_share: round(txtShare, 3),
         nxdomain: d.nx,
         first: d.first,

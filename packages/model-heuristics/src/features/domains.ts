@@ -95,3 +95,10 @@ export function parseTopDomains(text: string, maxRank: number): { domains: strin
   }
   return { domains, bad };
 }
+
+/** The longest dot-separated label of a name. */
+export function longestLabelOf(name: string): string {
+  let best = '';
+  for (const l of name.split('.')) if (l.length > best.length) best = l;
+  return best;
+}
