@@ -4,8 +4,8 @@
  * Deterministic: a seeded generator stands in for chance.
  */
 import { type DnsEvent, type FlowEvent, type OdmEvent, type ProxyEvent, assignEventId } from '@sightline/core';
-import { createTestContext, instantiate, memoryWindow } from '@sightline/core/testkit';
-import type { Model, ModelState, Rating, ScoreOutcome } from '@sightline/core';
+import { createTestContext, instantiate } from '@sightline/core/testkit';
+import type { Model, ModelState, ModelWindow, Rating, ScoreOutcome } from '@sightline/core';
 import { type HeuristicsData, manifest } from '../src/index.js';
 
 export const T0 = Date.UTC(2026, 0, 5, 0, 0, 0);
@@ -164,12 +164,27 @@ export interface Fitted {
   alerts: { event: OdmEvent; outcome: ScoreOutcome }[];
 }
 
+/**
+ * A window over events in memory, sorted by time. (The testkit's memoryWindow spreads every time into
+ * Math.min, which overflows the stack beyond ~100k events.)
+ */
+export function windowOf(sorted: readonly OdmEvent[], batchSize = 1000): ModelWindow {
+  return {
+    start: sorted.length === 0 ? 0 : sorted[0]!.event_time,
+    end: sorted.length === 0 ? 1 : sorted[sorted.length - 1]!.event_time + 1,
+    count: sorted.length,
+    async *batches() {
+      for (let i = 0; i < sorted.length; i += batchSize) yield sorted.slice(i, i + batchSize);
+    },
+  };
+}
+
 /** Fits the heuristics model on the events, scores them, and ranks the outcomes. */
 export async function fitScore(events: readonly OdmEvent[], config: Record<string, unknown> = {}, options: { feedback?: readonly Rating[]; previous?: ModelState; model?: Model } = {}): Promise<Fitted> {
   const ctx = createTestContext({ step: 'heuristics' });
   const model = options.model ?? ((await instantiate(manifest, config, ctx)) as Model);
   const sorted = [...events].sort((a, b) => a.event_time - b.event_time);
-  const state = await model.fit(memoryWindow(sorted), { ...ctx, feedback: options.feedback ?? [], seed: 1, ...(options.previous === undefined ? {} : { previous: options.previous }) });
+  const state = await model.fit(windowOf(sorted), { ...ctx, feedback: options.feedback ?? [], seed: 1, ...(options.previous === undefined ? {} : { previous: options.previous }) });
   const outcomes = await model.score(sorted, state, ctx);
   const alerts = sorted
     .map((event, i) => ({ event, outcome: outcomes[i] }))
