@@ -43,9 +43,11 @@ export interface WindowStats {
   peersEvicted: number;
   domainsEvicted: number;
   destinationsForgotten: number;
-  /** Estimated bytes held by the per-host state at the end of the pass, and per tracked host. */
+  /** Estimated bytes held by the per-host counters at the end of the pass, and per tracked host. */
   memoryBytes: number;
   memoryBytesPerHost: number;
+  /** Estimated bytes of the shared tables (audiences of destinations and domains, bounded by max_destinations). */
+  sharedBytes: number;
   skipped: { beaconSharedDestination: number; beaconListedDomain: number; beaconLargeTransfers: number; tunnelSharedDomain: number; tunnelListedDomain: number };
 }
 
@@ -81,6 +83,7 @@ export class WindowAnalyser {
     destinationsForgotten: 0,
     memoryBytes: 0,
     memoryBytesPerHost: 0,
+    sharedBytes: 0,
     skipped: { beaconSharedDestination: 0, beaconListedDomain: 0, beaconLargeTransfers: 0, tunnelSharedDomain: 0, tunnelListedDomain: 0 },
   };
 
@@ -294,7 +297,7 @@ export class WindowAnalyser {
         return { label: p.label, suffix: p.suffix };
       }));
     }
-    memory += this.#flowAudience.bytes + this.#webAudience.bytes + this.#dnsAudience.bytes;
+    this.stats.sharedBytes = this.#flowAudience.bytes + this.#webAudience.bytes + this.#dnsAudience.bytes + this.#names.size * 120;
     this.stats.hostsTracked = this.#hosts.size;
     this.stats.destinationsForgotten = this.#flowAudience.forgotten + this.#webAudience.forgotten + this.#dnsAudience.forgotten;
     this.stats.memoryBytes = memory;

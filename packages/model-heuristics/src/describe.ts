@@ -28,7 +28,7 @@ export function describeState(state: ModelState, data: HeuristicsData): ModelRep
   sections.push({
     title: 'limits and memory',
     lines: [
-      `tracked ${formatCount(s.hostsTracked)} hosts, about ${formatBytes(s.memoryBytes)} of counters (${formatBytes(s.memoryBytesPerHost)} per host)`,
+      `tracked ${formatCount(s.hostsTracked)} hosts, about ${formatBytes(s.memoryBytes)} of counters (${formatBytes(s.memoryBytesPerHost)} per host) and ${formatBytes(s.sharedBytes)} of shared tables`,
       `${formatCount(s.untrackedEvents)} events of hosts beyond max_hosts were counted but not analysed; ${formatCount(s.unusable)} events lacked addresses or names`,
       `evicted: ${formatCount(s.peersEvicted)} destinations and ${formatCount(s.domainsEvicted)} domains (least active first); audiences forgotten: ${formatCount(s.destinationsForgotten)}`,
       `not alerted: ${s.skipped.beaconSharedDestination} regular series to shared destinations, ${s.skipped.beaconListedDomain} to popular domains, ${s.skipped.beaconLargeTransfers} large periodic transfers; ${s.skipped.tunnelSharedDomain} tunnel-like domains asked by many clients, ${s.skipped.tunnelListedDomain} popular ones`,

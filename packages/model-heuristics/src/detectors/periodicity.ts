@@ -20,6 +20,11 @@ export interface Periodicity {
   readonly last: number;
 }
 
+/** Longest gap (in periods) that still counts as missed beats rather than a pause. */
+const MAX_K = 5;
+/** How far an interval of k periods may drift: tolerance × √k, at most 1.5 × tolerance (else long gaps fit anything). */
+const slack = (tolerance: number, k: number): number => tolerance * Math.min(Math.sqrt(k), 1.5);
+
 function median(xs: Float64Array | number[], n = xs.length): number {
   const s = Array.from(xs.slice(0, n)).sort((a, b) => a - b);
   return n === 0 ? 0 : n % 2 === 1 ? s[(n - 1) >> 1]! : (s[n / 2 - 1]! + s[n / 2]!) / 2;
@@ -27,7 +32,8 @@ function median(xs: Float64Array | number[], n = xs.length): number {
 
 /**
  * Looks for a period in connection start times, robust to jitter (each interval may be off by `tolerance`
- * of a period, more for longer gaps) and to missed beats (an interval of k periods fits with k - 1 missed).
+ * of a period, a little more for longer gaps) and to missed beats (an interval of k ≤ 5 periods fits with
+ * k - 1 missed; longer silences are pauses and do not fit).
  * Candidate periods are the median interval and its half and third (when beats were missed more often than
  * not, the median is a multiple); the one explaining most intervals with fewest missed beats wins.
  */
@@ -48,8 +54,8 @@ export function analysePeriod(times: Float64Array, n: number, tolerance: number,
     let gaps = 0;
     for (const x of d) {
       const k = Math.round(x / p);
-      if (k < 1) continue;
-      if (Math.abs(x - k * p) <= tolerance * p * Math.sqrt(k)) {
+      if (k < 1 || k > MAX_K) continue;
+      if (Math.abs(x - k * p) <= slack(tolerance, k) * p) {
         fitted++;
         missed += k - 1;
         if (k > 1) gaps++;
@@ -63,7 +69,7 @@ export function analysePeriod(times: Float64Array, n: number, tolerance: number,
   const per: number[] = [];
   for (const x of d) {
     const k = Math.round(x / best.p);
-    if (k >= 1 && Math.abs(x - k * best.p) <= tolerance * best.p * Math.sqrt(k)) per.push(x / k);
+    if (k >= 1 && k <= MAX_K && Math.abs(x - k * best.p) <= slack(tolerance, k) * best.p) per.push(x / k);
   }
   const period = median(per);
   const dev = per.map((x) => Math.abs(x - period) / period);
