@@ -1,3 +1,4 @@
+/// <reference path="./types/popular-english-words.d.ts" />
 import { readFile, stat } from 'node:fs/promises';
 import { SightlineError, describeCause } from '@sightline/core';
 import type { Knowledge } from './analyser.js';
@@ -63,8 +64,7 @@ async function build(config: HeuristicsConfig, path: string | undefined, plugin:
   if (dga.enabled || config.detectors.dns_tunnel.enabled) {
     const n = config.top_domains.builtin_words;
     if (n > 0) {
-      const { words } = await import('popular-english-words/words.js');
-      const picked = words.slice(0, n).filter((w) => /^[a-z]{2,}$/.test(w));
+      const picked = await builtinWords(n);
       sources.push({ description: `${picked.length} most common English words (popular-english-words)`, labels: picked, weight: 1 });
     }
     if (sources.length === 0 && dga.enabled) throw new SightlineError('SL_HEURISTICS_NO_NGRAM_CORPUS', 'the DGA detector has no normal names to learn from: give top_domains.path or keep top_domains.builtin_words above 0', { stage: 'plugin', plugin });
@@ -74,4 +74,10 @@ async function build(config: HeuristicsConfig, path: string | undefined, plugin:
     knowledge: { ngram, listed },
     info: { top_domains: top, ngram: ngram === undefined ? undefined : { corpus: ngram.description, labels: ngram.labels, fingerprint: ngram.fingerprint, percentile: ngram.percentile } },
   };
+}
+
+/** The built-in fallback corpus: the `n` most common English words (Wikipedia, `popular-english-words`), letters only. */
+export async function builtinWords(n: number): Promise<string[]> {
+  const { words } = await import('popular-english-words/words.js');
+  return words.slice(0, n).filter((w: string) => /^[a-z]{2,}$/.test(w));
 }

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { words } from 'popular-english-words/words.js';
+import { builtinWords } from '../knowledge.js';
 import { DistinctCounter } from '../sketch/distinct.js';
 import { PortSet } from '../sketch/port-set.js';
 import { DomainSplitter, entropy, parseTopDomains } from './domains.js';
 import { AddressRanges, DEFAULT_INTERNAL_NETWORKS, ipv4ToInt, ipv6ToBytes } from './networks.js';
 import { NgramModel, letterDigitChanges } from './ngram.js';
 
+const model = new NgramModel([{ description: 'words', labels: await builtinWords(60000), weight: 1 }], 1);
+
 describe('n-gram model of normal names', () => {
-  const model = new NgramModel([{ description: 'words', labels: words.slice(0, 60000).filter((w) => /^[a-z]{2,}$/.test(w)), weight: 1 }], 1);
   let seed = 7;
   const rnd = (): number => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 4294967296);
   const random = (n: number): string => Array.from({ length: n }, () => 'abcdefghijklmnopqrstuvwxyz'[Math.floor(rnd() * 26)]).join('');
