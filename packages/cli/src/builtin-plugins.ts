@@ -1,5 +1,6 @@
 import { PluginRegistry, type PluginManifest, referenceManifests } from '@sightline/core';
 import { manifests as contextManifests } from '@sightline/enrich-context';
+import { manifest as heuristicsModel } from '@sightline/model-heuristics';
 import { manifest as elasticSink } from '@sightline/sink-elastic';
 import { manifest as fileSink } from '@sightline/sink-file';
 import { manifest as splunkSink } from '@sightline/sink-splunk';
@@ -11,6 +12,7 @@ import { manifest as splunkSink } from '@sightline/sink-splunk';
 export const BUILTIN_MANIFESTS: readonly { readonly manifest: PluginManifest; readonly pkg: string }[] = [
   ...referenceManifests.map((manifest) => ({ manifest, pkg: '@sightline/core' })),
   ...contextManifests.map((manifest) => ({ manifest, pkg: '@sightline/enrich-context' })),
+  { manifest: heuristicsModel, pkg: '@sightline/model-heuristics' },
   { manifest: fileSink, pkg: '@sightline/sink-file' },
   { manifest: elasticSink, pkg: '@sightline/sink-elastic' },
   { manifest: splunkSink, pkg: '@sightline/sink-splunk' },
