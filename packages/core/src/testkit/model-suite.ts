@@ -18,9 +18,18 @@ export interface ModelConformanceOptions {
 
 /** A window over events held in memory (tests). */
 export function memoryWindow(events: readonly OdmEvent[], batchSize = 256): ModelWindow {
-  const times = events.map((e) => e.event_time);
-  const start = times.length === 0 ? 0 : Math.min(...times);
-  const end = times.length === 0 ? 1 : Math.max(...times) + 1;
+  // A loop, not Math.min(...times): spreading overflows the stack beyond ~100k events.
+  let start = Number.POSITIVE_INFINITY;
+  let last = Number.NEGATIVE_INFINITY;
+  for (const e of events) {
+    if (e.event_time < start) start = e.event_time;
+    if (e.event_time > last) last = e.event_time;
+  }
+  if (events.length === 0) {
+    start = 0;
+    last = 0;
+  }
+  const end = last + 1;
   return {
     start,
     end,
