@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type OdmEvent, formatDuration, loadPipelineFile } from '@sightline/core';
@@ -31,7 +31,19 @@ const WANTED = {
   dns: 'dns',
   proxy: 'proxy',
   models: ['lda', 'heuristics'],
+  context: ['network-context', 'domain-facts', 'risk'],
 };
+
+/** Zones and the asset inventory of the simulated network, as the CSV files network-context reads. */
+function writeContextFiles(networkJson: string, dir: string): void {
+  const net = JSON.parse(readFileSync(networkJson, 'utf8')) as {
+    zones: { cidr: string; zone: string }[];
+    inventory: { ip: string; host: string; owner: string; criticality: number; tags: string }[];
+  };
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'zones.csv'), `network,zone\n${net.zones.map((z) => `${z.cidr},${z.zone}`).join('\n')}\n`);
+  writeFileSync(join(dir, 'assets.csv'), `ip,host,owner,criticality,tags\n${net.inventory.map((a) => `${a.ip},${a.host},${a.owner},${a.criticality},${a.tags}`).join('\n')}\n`);
+}
 
 function demoPipeline(available: ReadonlySet<string>, top: number): { yaml: string; notes: string[] } {
   const notes: string[] = [];
@@ -47,6 +59,23 @@ function demoPipeline(available: ReadonlySet<string>, top: number): { yaml: stri
       decoders.push(`  - { use: ${decoder} }`);
     } else notes.push(`the "${decoder}" decoder is not installed: ${file} is not read`);
   }
+  // Context: the simulated network's zones and asset inventory (written beside the input), domain facts and a
+  // risk priority when enrich-context is installed; otherwise a small lookup table with the same intent.
+  const enrichers = WANTED.context.every((e) => available.has(e))
+    ? [
+        '  - use: network-context',
+        '    config: { internal: [10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16], zone_files: [input/context/zones.csv], asset_files: [input/context/assets.csv] }',
+        '  - { use: domain-facts, config: { top_domains: input/top-domains.csv } }',
+        '  - use: risk',
+      ]
+    : [
+        '  - use: map',
+        '    name: zones',
+        '    config:',
+        '      lookups:',
+        '        - { field: dst_ip, table: { "10.20.0.53": { dst_zone: servers, dst_host: dns-1, dst_criticality: 4 }, "10.20.0.8": { dst_zone: servers, dst_host: proxy-1, dst_criticality: 4 }, "10.20.0.30": { dst_zone: servers, dst_host: db-1, dst_criticality: 5 } } }',
+      ];
+  if (enrichers[0] === '  - use: map') notes.push(`the context enrichers (${WANTED.context.join(', ')}) are not installed: a small lookup table stands in`);
   const models = WANTED.models.filter((m) => available.has(m));
   if (models.length === 0) models.push('rarity');
   for (const m of WANTED.models) if (!available.has(m)) notes.push(`the "${m}" model is not installed`);
@@ -59,13 +88,9 @@ function demoPipeline(available: ReadonlySet<string>, top: number): { yaml: stri
     'decoders:',
     ...(decoders.length === 0 ? ['  []'] : decoders),
     'enrichers:',
-    '  - use: map',
-    '    name: zones',
-    '    config:',
-    '      lookups:',
-    '        - { field: dst_ip, table: { "10.20.0.53": { dst_zone: servers, dst_host: dns-1, dst_criticality: 4 }, "10.20.0.8": { dst_zone: servers, dst_host: proxy-1, dst_criticality: 4 }, "10.20.0.30": { dst_zone: servers, dst_host: db-1, dst_criticality: 5 } } }',
+    ...enrichers,
     'models:',
-    ...models.map((m) => `  - { use: ${m}, top_n: ${top} }`),
+    ...models.map((m) => (m === 'heuristics' ? `  - { use: ${m}, top_n: ${top}, config: { top_domains: { path: input/top-domains.csv } } }` : `  - { use: ${m}, top_n: ${top} }`)),
     'sinks:',
     '  - { use: file, name: events, config: { format: ndjson, rotate: { max_bytes: 256MiB } } }',
     '  - { use: file, name: alerts, deliver: alerts, config: { format: ndjson, path: "alerts/{kind}" } }',
@@ -119,6 +144,7 @@ export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
   const registry = builtinRegistry();
   const available = new Set(registry.list().map((p) => p.manifest.name));
   const { yaml, notes } = demoPipeline(available, top);
+  writeContextFiles(sim.files['network']!, join(out, 'input', 'context'));
   const pipelineFile = join(out, 'demo.pipeline.yaml');
   writeFileSync(pipelineFile, yaml);
   for (const n of notes) io.stderr.write(`note: ${n}\n`);
