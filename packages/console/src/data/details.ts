@@ -1,7 +1,7 @@
 import type { DnsQueryGroup, RelatedEvents, Timeline } from '../api.js';
 import type { AlertIndex } from './alert-index.js';
 import type { EventIndex } from './event-index.js';
-import { describeKey, num, str } from './keys.js';
+import { describeKey, num, qtypeName, str } from './keys.js';
 import { type LineRef, readLinesAt } from './lines.js';
 
 /** Related events shown at most, the nearest in time to the alert. */
@@ -109,7 +109,7 @@ export function dnsGroups(events: readonly Readonly<Record<string, unknown>>[]):
     if (Array.isArray(e['dns_answers'])) {
       for (const a of e['dns_answers'] as unknown[]) {
         const r = (a ?? {}) as Record<string, unknown>;
-        if (g.answers.size < 20 && r['data'] !== undefined) g.answers.add(`${String(r['type'] ?? '?')} ${String(r['data'])}`);
+        if (g.answers.size < 20 && r['data'] !== undefined) g.answers.add(`${typeof r['type'] === 'number' ? qtypeName(r['type']) : '?'} ${String(r['data'])}`);
       }
     }
   }

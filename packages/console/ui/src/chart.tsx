@@ -2,6 +2,13 @@ import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 
+/** Axis labels in UTC, 24-hour: `01-05 00:00` at midnight (and first), else `14:30`. */
+function utcLabel(s: number, i: number): string {
+  const iso = new Date(s * 1000).toISOString();
+  const hm = iso.slice(11, 16);
+  return i === 0 || hm === '00:00' ? `${iso.slice(5, 10)} ${hm}` : hm;
+}
+
 /**
  * A time-series chart (uPlot: canvas, fast for tens of thousands of points, drag to zoom, double-click to reset), in UTC.
  * `data[0]` are x values in epoch seconds, the rest one array per series.
@@ -19,7 +26,7 @@ export function Chart({ data, series, height }: { data: uPlot.AlignedData; serie
         series: [{}, ...series],
         scales: { x: { time: true } },
         tzDate: (ts) => uPlot.tzDate(new Date(ts * 1e3), 'Etc/UTC'),
-        axes: [{}, { size: 50 }],
+        axes: [{ values: (_u, splits) => splits.map(utcLabel) }, { size: 50 }],
         legend: { show: true },
         cursor: { drag: { x: true, y: false } },
       },
