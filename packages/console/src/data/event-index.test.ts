@@ -15,7 +15,7 @@ const MIN = 60_000;
 /** Flows between a few pairs, one a minute each over a day (written by this test). */
 function flows(): Record<string, unknown>[] {
   const out: Record<string, unknown>[] = [];
-  const pairs = [
+  const pairs: [string, string][] = [
     ['10.0.0.1', '198.51.100.1'],
     ['10.0.0.2', '198.51.100.2'],
     ['10.0.0.3', '198.51.100.3'],
