@@ -193,6 +193,8 @@ export interface IngestSummary {
   readonly run: string;
   readonly state: IndexState;
   readonly progress?: number;
+  /** How long the pass over the run's events took, when done. */
+  readonly scanSeconds?: number;
   readonly note?: string;
   readonly perMinute: { readonly start: number; readonly minutes: readonly number[]; readonly flow: readonly number[]; readonly dns: readonly number[]; readonly proxy: readonly number[] };
   readonly inputs: readonly { readonly name: string; readonly decoder: string | undefined; readonly bytes: number; readonly events: number; readonly issues: number; readonly error?: string }[];

@@ -87,7 +87,9 @@ export class ConsoleService {
     if (cached !== undefined && cached.version === version) return cached.values;
     const a = run.alerts;
     const values = new Array<Rating | undefined>(a.count);
-    for (let i = 0; i < a.count; i++) values[i] = index.lookup(a.matchable(i), a.extra[i]!.word);
+    if (index.size > 0) {
+      for (let i = 0; i < a.count; i++) values[i] = index.lookupBy((f) => a.field(i, f), a.wordOf(i));
+    }
     this.#ratingCache.set(run, { version, values });
     return values;
   }
@@ -147,7 +149,7 @@ export class ConsoleService {
     const rows: number[] = [];
     let matching = 0;
     for (const k of kind === undefined ? KINDS : [kind]) {
-      const sel = selectAlerts(run.alerts, k, filter, 'risk', true, (i) => ratings[i]);
+      const sel = selectAlerts(run.alerts, k, filter, 'risk', true, (i) => ratings[i], false);
       matching += sel.rows.length;
       rows.push(...sel.rows.subarray(0, limit));
     }
@@ -169,6 +171,7 @@ export class ConsoleService {
       run: run.id,
       state: ev.state,
       progress: ev.progress,
+      ...(ev.scanSeconds === undefined ? {} : { scanSeconds: Math.round(ev.scanSeconds * 100) / 100 }),
       ...(notes.length === 0 ? {} : { note: notes.join('; ') }),
       perMinute: { start: minutes[0] ?? 0, minutes, flow: col(0), dns: col(1), proxy: col(2) },
       inputs: s.inputs.map((i) => ({ name: i.name, decoder: i.decoder, bytes: i.bytes, events: i.events, issues: i.issues, ...(i.error === undefined ? {} : { error: i.error }) })),

@@ -104,7 +104,7 @@ describe('sightline serve', () => {
       child.stdout.on('data', (d: Buffer) => {
         stdout += d.toString();
         const m = /(http:\/\/127\.0\.0\.1:\d+\/)/.exec(stdout);
-        if (m !== null) resolve(m[1]!);
+        if (m !== null && stdout.includes('Press Ctrl-C')) resolve(m[1]!);
       });
       child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${stderr}`)));
     });

@@ -1,7 +1,8 @@
 import type { EventKind } from '@sightline/core';
 import type { AlertContext, AlertRow, Risk } from '../api.js';
-import { isInternalAddress } from './ip.js';
-import { type EventRecord, KINDS, KIND_CODE, clientField, describeEvent, endpointKey, num, str } from './keys.js';
+import { Column, FloatColumn } from './columns.js';
+import { InternalAddresses } from './ip.js';
+import { type EventRecord, KINDS, KIND_CODE, clientField, describeParts, endpointKey, num, str } from './keys.js';
 import { type LineRef, isGzipPath, scanLines } from './lines.js';
 import { StringPool } from './string-pool.js';
 
@@ -14,118 +15,115 @@ export interface AlertLoadReport {
   readonly problems: readonly string[];
 }
 
-/** Per-row facts that are shown but never filtered on. */
-interface RowExtra {
-  readonly event_id: string;
-  readonly what: string;
-  readonly reasons: readonly string[];
-  readonly context: AlertContext;
-  readonly order: 'asc' | 'desc';
-  readonly value: number;
-  readonly severity?: string;
-  readonly word?: string;
-  readonly src_port?: number;
-  readonly dst_port?: number;
-  readonly proto?: number;
-  readonly feedback?: Risk;
-  /** Further fields a rating may match on (MATCH_FIELDS). */
-  readonly more?: Readonly<Record<string, string | number>>;
-}
-
 /**
  * The fields a rating's `match` can name and still be evaluated from the index (the console's own ratings only
  * use these). A rating naming another field is applied by the runtime on the next fit but is not shown as covering
  * alerts in the list.
  */
 export const MATCH_FIELDS: readonly string[] = ['src_ip', 'dst_ip', 'src_port', 'dst_port', 'n_proto', 'dns_query', 'dns_type', 'dns_response_code', 'prx_host', 'prx_uri', 'prx_method', 'prx_code', 'user_name'];
-const MORE_FIELDS = ['dns_type', 'dns_response_code', 'prx_method', 'prx_code', 'user_name'] as const;
 
 const TI_SHOWN = 5;
+const NONE = -1;
 
-function moreOf(e: EventRecord): Record<string, string | number> | undefined {
-  let out: Record<string, string | number> | undefined;
-  for (const f of MORE_FIELDS) {
-    const v = e[f];
-    if (typeof v === 'string' || typeof v === 'number') (out ??= {})[f] = v;
-  }
-  return out;
-}
+/** Context facts beyond the internal flags, kept only for alerts that have any (most have none or few). */
+type Extra = Omit<AlertContext, 'src_internal' | 'dst_internal'>;
 
-function contextOf(e: EventRecord): AlertContext {
-  const src = str(e['src_ip']);
-  const dst = str(e['dst_ip']);
-  const flag = (v: unknown): boolean | undefined => (typeof v === 'boolean' ? v : undefined);
-  const hits = Array.isArray(e['ti_hits']) ? (e['ti_hits'] as unknown[]) : [];
-  const ti = hits.slice(0, TI_SHOWN).map((h) => {
-    const r = (h ?? {}) as Record<string, unknown>;
-    return `${String(r['source'] ?? '?')}: ${String(r['indicator'] ?? '?')}${r['category'] === undefined ? '' : ` (${String(r['category'])})`}`;
-  });
-  const ctx: Record<string, unknown> = {
-    src_internal: isInternalAddress(src, flag(e['src_internal'])),
-    dst_internal: isInternalAddress(dst, flag(e['dst_internal'])),
-    src_zone: str(e['src_zone']),
-    dst_zone: str(e['dst_zone']),
-    src_host: str(e['src_host']),
-    dst_host: str(e['dst_host']),
-    src_country: str(e['src_country_code']),
-    dst_country: str(e['dst_country_code']),
-    src_asn: num(e['src_asn']),
-    dst_asn: num(e['dst_asn']),
-    src_asn_org: str(e['src_asn_org']),
-    dst_asn_org: str(e['dst_asn_org']),
-    ti_severity: num(e['ti_severity']),
-    ti: ti.length === 0 ? undefined : hits.length > TI_SHOWN ? [...ti, `… ${hits.length - TI_SHOWN} more`] : ti,
-    risk_priority: num(e['risk_priority']),
+function extraContext(e: EventRecord): Extra | undefined {
+  let out: Record<string, unknown> | undefined;
+  const put = (k: string, v: unknown): void => {
+    if (v !== undefined) (out ??= {})[k] = v;
   };
-  for (const k of Object.keys(ctx)) if (ctx[k] === undefined) delete ctx[k];
-  return ctx as unknown as AlertContext;
+  put('src_zone', str(e['src_zone']));
+  put('dst_zone', str(e['dst_zone']));
+  put('src_host', str(e['src_host']));
+  put('dst_host', str(e['dst_host']));
+  put('src_country', str(e['src_country_code']));
+  put('dst_country', str(e['dst_country_code']));
+  put('src_asn', num(e['src_asn']));
+  put('dst_asn', num(e['dst_asn']));
+  put('src_asn_org', str(e['src_asn_org']));
+  put('dst_asn_org', str(e['dst_asn_org']));
+  put('ti_severity', num(e['ti_severity']));
+  put('risk_priority', num(e['risk_priority']));
+  const hits = Array.isArray(e['ti_hits']) ? (e['ti_hits'] as unknown[]) : [];
+  if (hits.length > 0) {
+    const ti = hits.slice(0, TI_SHOWN).map((h) => {
+      const r = (h ?? {}) as Record<string, unknown>;
+      return `${String(r['source'] ?? '?')}: ${String(r['indicator'] ?? '?')}${r['category'] === undefined ? '' : ` (${String(r['category'])})`}`;
+    });
+    if (hits.length > TI_SHOWN) ti.push(`… ${hits.length - TI_SHOWN} more`);
+    put('ti', ti);
+  }
+  return out as Extra | undefined;
 }
 
 /**
- * Every alert (scored event) of a run, held as columns: kind, time, score, risk, rank, window and model in typed
- * arrays, addresses and names as ids into string pools, and the file position of each alert's full record (read
- * back only for the details view). Alerts are bounded by the pipeline (top_n per window, kind and model); the
- * run's events are never loaded here. A list query filters the columns and orders by precomputed permutations.
+ * Every alert (scored event) of a run, held as columns: typed arrays for numbers, ids into string pools for
+ * repeated strings (addresses, names, models, words), plain arrays only for what is unique per alert (event id,
+ * reasons, URI), and the file position of each alert's full record (read back only for the details view). Alerts
+ * are bounded by the pipeline (top_n per window, kind and model); the run's events are never loaded here. A list
+ * query filters the columns and orders rows by precomputed permutations.
  */
 export class AlertIndex {
   readonly ips = new StringPool();
   readonly names = new StringPool();
   readonly misc = new StringPool();
+  readonly keys = new StringPool();
   readonly files: string[] = [];
-  readonly seekable: boolean[] = [];
 
   // columns, one entry per alert
-  kind = new Uint8Array(0);
-  time = new Float64Array(0);
-  risk = new Float32Array(0);
-  rank = new Uint32Array(0);
-  window = new Float64Array(0);
-  model = new Uint32Array(0);
-  src = new Uint32Array(0);
-  dst = new Uint32Array(0);
-  client = new Uint32Array(0);
-  name = new Uint32Array(0);
-  key = new Uint32Array(0);
+  kind: Uint8Array = new Uint8Array(0);
+  time: Float64Array = new Float64Array(0);
+  value: Float64Array = new Float64Array(0);
+  risk: Float32Array = new Float32Array(0);
+  rank: Uint32Array = new Uint32Array(0);
+  window: Float64Array = new Float64Array(0);
+  /** 0 asc, 1 desc */
+  order: Uint8Array = new Uint8Array(0);
+  /** bit 1: source internal, bit 2: destination internal */
+  internal: Uint8Array = new Uint8Array(0);
+  /** score_feedback the run saw: 0 none, else 1-3 */
+  feedback: Uint8Array = new Uint8Array(0);
+  model: Uint32Array = new Uint32Array(0);
+  word: Uint32Array = new Uint32Array(0);
+  severity: Uint32Array = new Uint32Array(0);
+  src: Uint32Array = new Uint32Array(0);
+  dst: Uint32Array = new Uint32Array(0);
+  client: Uint32Array = new Uint32Array(0);
+  /** DNS query or proxy host */
+  name: Uint32Array = new Uint32Array(0);
+  key: Uint32Array = new Uint32Array(0);
+  method: Uint32Array = new Uint32Array(0);
+  user: Uint32Array = new Uint32Array(0);
+  srcPort: Int32Array = new Int32Array(0);
+  dstPort: Int32Array = new Int32Array(0);
+  proto: Int32Array = new Int32Array(0);
+  /** flow in_bytes */
+  bytes: Float64Array = new Float64Array(0);
+  /** dns_type, dns_response_code, prx_code */
+  qtype: Int32Array = new Int32Array(0);
+  rcode: Int32Array = new Int32Array(0);
+  status: Int32Array = new Int32Array(0);
+  refFile: Uint16Array = new Uint16Array(0);
+  refOffset: Float64Array = new Float64Array(0);
+  refLength: Uint32Array = new Uint32Array(0);
+  readonly eventIds: string[] = [];
+  readonly reasons: string[] = [];
   readonly uri: (string | undefined)[] = [];
-  readonly extra: RowExtra[] = [];
-  readonly refs: LineRef[] = [];
+  /** sparse: context beyond the internal flags */
+  readonly context = new Map<number, Extra>();
+  /** sparse: full text of alerts read from files that cannot be read back by position (gzip) */
+  readonly texts = new Map<number, string>();
   /** `event_id model` -> row. */
   readonly byEventModel = new Map<string, number>();
   /** Per kind: rows by descending risk (then rank, time), and by time. */
   readonly orders = new Map<EventKind, { readonly risk: Uint32Array; readonly time: Uint32Array }>();
-  readonly keys = new StringPool();
-  #uriLower: string[] | undefined;
+  models: string[] = [];
   report: AlertLoadReport = { files: 0, alerts: 0, duplicates: 0, unreadable: 0, problems: [] };
+  #uriLower: string[] | undefined;
 
   get count(): number {
-    return this.extra.length;
-  }
-
-  /** Model names, sorted. */
-  get models(): string[] {
-    const out = new Set<string>();
-    for (let i = 0; i < this.count; i++) out.add(this.misc.get(this.model[i]!) ?? '');
-    return [...out].sort();
+    return this.eventIds.length;
   }
 
   /** Window starts, sorted. */
@@ -133,23 +131,60 @@ export class AlertIndex {
     return [...new Set(this.window)].sort((a, b) => a - b);
   }
 
-  uriLower(i: number): string | undefined {
+  uriLower(i: number): string {
     this.#uriLower ??= this.uri.map((u) => (u === undefined ? '' : u.toLowerCase()));
-    return this.#uriLower[i];
+    return this.#uriLower[i]!;
+  }
+
+  ref(i: number): LineRef {
+    const text = this.texts.get(i);
+    const file = this.refFile[i]!;
+    return text !== undefined ? { file, text } : { file, offset: this.refOffset[i]!, length: this.refLength[i]! };
   }
 
   /** Reads every alert of the given NDJSON files (lines without a score rank are events and are skipped). */
   static async load(files: readonly string[], signal?: AbortSignal): Promise<AlertIndex> {
-    const index = new AlertIndex();
-    const cols = { kind: [] as number[], time: [] as number[], risk: [] as number[], rank: [] as number[], window: [] as number[], model: [] as number[], src: [] as number[], dst: [] as number[], client: [] as number[], name: [] as number[], key: [] as number[] };
+    const x = new AlertIndex();
+    const c = {
+      kind: new Column(Uint8Array),
+      time: new FloatColumn(),
+      value: new FloatColumn(),
+      risk: new Column(Float32Array),
+      rank: new Column(Uint32Array),
+      window: new FloatColumn(),
+      order: new Column(Uint8Array),
+      internal: new Column(Uint8Array),
+      feedback: new Column(Uint8Array),
+      model: new Column(Uint32Array),
+      word: new Column(Uint32Array),
+      severity: new Column(Uint32Array),
+      src: new Column(Uint32Array),
+      dst: new Column(Uint32Array),
+      client: new Column(Uint32Array),
+      name: new Column(Uint32Array),
+      key: new Column(Uint32Array),
+      method: new Column(Uint32Array),
+      user: new Column(Uint32Array),
+      srcPort: new Column(Int32Array),
+      dstPort: new Column(Int32Array),
+      proto: new Column(Int32Array),
+      bytes: new FloatColumn(),
+      qtype: new Column(Int32Array),
+      rcode: new Column(Int32Array),
+      status: new Column(Int32Array),
+      refFile: new Column(Uint16Array),
+      refOffset: new FloatColumn(),
+      refLength: new Column(Uint32Array),
+    };
+    const internal = new InternalAddresses();
     let duplicates = 0;
     let unreadable = 0;
     const problems: string[] = [];
+    const int = (v: unknown): number => (typeof v === 'number' && Number.isInteger(v) ? v : NONE);
     for (const file of files) {
-      const f = index.files.length;
-      index.files.push(file);
+      const f = x.files.length;
+      x.files.push(file);
       const seekable = !isGzipPath(file);
-      index.seekable.push(seekable);
       try {
         await scanLines(
           file,
@@ -173,46 +208,50 @@ export class AlertIndex {
             const eventId = str(e['event_id']) ?? '';
             const model = str(e['score_model']) ?? '?';
             const id = `${eventId} ${model}`;
-            if (index.byEventModel.has(id)) {
+            if (x.byEventModel.has(id)) {
               duplicates++;
               return;
             }
-            index.byEventModel.set(id, index.extra.length);
-            const value = num(e['score_value']) ?? 0;
-            const time = num(e['event_time']) ?? 0;
-            const cf = clientField(kind, e);
-            cols.kind.push(KIND_CODE[kind]);
-            cols.time.push(time);
-            cols.risk.push(num(e['score_risk']) ?? 0);
-            cols.rank.push(rank);
-            cols.window.push(num(e['score_window_start']) ?? 0);
-            cols.model.push(index.misc.intern(model));
-            cols.src.push(index.ips.intern(str(e['src_ip'])));
-            cols.dst.push(index.ips.intern(str(e['dst_ip'])));
-            cols.client.push(index.ips.intern(str(e[cf])));
-            cols.name.push(index.names.intern(kind === 'dns' ? str(e['dns_query']) : kind === 'proxy' ? str(e['prx_host']) : undefined));
-            cols.key.push(index.keys.intern(endpointKey(kind, e)));
-            index.uri.push(kind === 'proxy' ? (str(e['prx_uri']) ?? str(e['prx_path'])) : undefined);
-            const reasons = Array.isArray(e['score_reasons']) ? (e['score_reasons'] as unknown[]).map(String) : [];
+            const i = x.eventIds.length;
+            x.byEventModel.set(id, i);
+            x.eventIds.push(eventId);
+            const src = str(e['src_ip']);
+            const dst = str(e['dst_ip']);
             const fb = e['score_feedback'];
-            const extra: Record<string, unknown> = {
-              event_id: eventId,
-              what: describeEvent(kind, e),
-              reasons,
-              context: contextOf(e),
-              order: e['score_order'] === 'desc' ? 'desc' : 'asc',
-              value,
-              severity: str(e['score_severity']),
-              word: str(e['score_word']),
-              src_port: num(e['src_port']),
-              dst_port: num(e['dst_port']),
-              proto: num(e['n_proto']),
-              feedback: fb === 1 || fb === 2 || fb === 3 ? fb : undefined,
-              more: moreOf(e),
-            };
-            for (const k of Object.keys(extra)) if (extra[k] === undefined) delete extra[k];
-            index.extra.push(extra as unknown as RowExtra);
-            index.refs.push(seekable ? { file: f, offset, length } : { file: f, text });
+            c.kind.push(KIND_CODE[kind]);
+            c.time.push(num(e['event_time']) ?? 0);
+            c.value.push(num(e['score_value']) ?? 0);
+            c.risk.push(num(e['score_risk']) ?? 0);
+            c.rank.push(rank);
+            c.window.push(num(e['score_window_start']) ?? 0);
+            c.order.push(e['score_order'] === 'desc' ? 1 : 0);
+            c.internal.push((internal.test(src, e['src_internal']) ? 1 : 0) | (internal.test(dst, e['dst_internal']) ? 2 : 0));
+            c.feedback.push(fb === 1 || fb === 2 || fb === 3 ? fb : 0);
+            c.model.push(x.misc.intern(model));
+            c.word.push(x.misc.intern(str(e['score_word'])));
+            c.severity.push(x.misc.intern(str(e['score_severity'])));
+            c.src.push(x.ips.intern(src));
+            c.dst.push(x.ips.intern(dst));
+            c.client.push(x.ips.intern(str(e[clientField(kind, e)])));
+            c.name.push(x.names.intern(kind === 'dns' ? str(e['dns_query']) : kind === 'proxy' ? str(e['prx_host']) : undefined));
+            c.key.push(x.keys.intern(endpointKey(kind, e)));
+            c.method.push(x.misc.intern(str(e['prx_method'])));
+            c.user.push(x.misc.intern(str(e['user_name'])));
+            c.srcPort.push(int(e['src_port']));
+            c.dstPort.push(int(e['dst_port']));
+            c.proto.push(int(e['n_proto']));
+            c.bytes.push(num(e['in_bytes']) ?? NONE);
+            c.qtype.push(int(e['dns_type']));
+            c.rcode.push(int(e['dns_response_code']));
+            c.status.push(int(e['prx_code']));
+            c.refFile.push(f);
+            c.refOffset.push(offset);
+            c.refLength.push(length);
+            if (!seekable) x.texts.set(i, text);
+            x.uri.push(kind === 'proxy' ? (str(e['prx_uri']) ?? str(e['prx_path'])) : undefined);
+            x.reasons.push(Array.isArray(e['score_reasons']) ? (e['score_reasons'] as unknown[]).map(String).join('\n') : '');
+            const ctx = extraContext(e);
+            if (ctx !== undefined) x.context.set(i, ctx);
           },
           signal === undefined ? {} : { signal },
         );
@@ -220,20 +259,39 @@ export class AlertIndex {
         problems.push(`${file}: ${(e as Error).message}`);
       }
     }
-    index.kind = Uint8Array.from(cols.kind);
-    index.time = Float64Array.from(cols.time);
-    index.risk = Float32Array.from(cols.risk);
-    index.rank = Uint32Array.from(cols.rank);
-    index.window = Float64Array.from(cols.window);
-    index.model = Uint32Array.from(cols.model);
-    index.src = Uint32Array.from(cols.src);
-    index.dst = Uint32Array.from(cols.dst);
-    index.client = Uint32Array.from(cols.client);
-    index.name = Uint32Array.from(cols.name);
-    index.key = Uint32Array.from(cols.key);
-    index.#sortOrders();
-    index.report = { files: files.length, alerts: index.count, duplicates, unreadable, problems };
-    return index;
+    x.kind = c.kind.done();
+    x.time = c.time.done();
+    x.value = c.value.done();
+    x.risk = c.risk.done();
+    x.rank = c.rank.done();
+    x.window = c.window.done();
+    x.order = c.order.done();
+    x.internal = c.internal.done();
+    x.feedback = c.feedback.done();
+    x.model = c.model.done();
+    x.word = c.word.done();
+    x.severity = c.severity.done();
+    x.src = c.src.done();
+    x.dst = c.dst.done();
+    x.client = c.client.done();
+    x.name = c.name.done();
+    x.key = c.key.done();
+    x.method = c.method.done();
+    x.user = c.user.done();
+    x.srcPort = c.srcPort.done();
+    x.dstPort = c.dstPort.done();
+    x.proto = c.proto.done();
+    x.bytes = c.bytes.done();
+    x.qtype = c.qtype.done();
+    x.rcode = c.rcode.done();
+    x.status = c.status.done();
+    x.refFile = c.refFile.done();
+    x.refOffset = c.refOffset.done();
+    x.refLength = c.refLength.done();
+    x.#sortOrders();
+    x.models = [...new Set(x.model)].map((m) => x.misc.get(m) ?? '?').sort();
+    x.report = { files: files.length, alerts: x.count, duplicates, unreadable, problems };
+    return x;
   }
 
   #sortOrders(): void {
@@ -241,9 +299,9 @@ export class AlertIndex {
       const code = KIND_CODE[kind];
       const rows: number[] = [];
       for (let i = 0; i < this.count; i++) if (this.kind[i] === code) rows.push(i);
-      const byRisk = [...rows].sort((a, b) => this.risk[b]! - this.risk[a]! || this.rank[a]! - this.rank[b]! || this.time[a]! - this.time[b]! || a - b);
-      const byTime = [...rows].sort((a, b) => this.time[a]! - this.time[b]! || a - b);
-      this.orders.set(kind, { risk: Uint32Array.from(byRisk), time: Uint32Array.from(byTime) });
+      const byRisk = Uint32Array.from(rows).sort((a, b) => this.risk[b]! - this.risk[a]! || this.rank[a]! - this.rank[b]! || this.time[a]! - this.time[b]! || a - b);
+      const byTime = Uint32Array.from(rows).sort((a, b) => this.time[a]! - this.time[b]! || a - b);
+      this.orders.set(kind, { risk: byRisk, time: byTime });
     }
   }
 
@@ -251,50 +309,84 @@ export class AlertIndex {
     return KINDS[this.kind[i]!]!;
   }
 
+  wordOf(i: number): string | undefined {
+    return this.misc.get(this.word[i]!);
+  }
+
+  /** The value of an event field as the alert had it, for the fields the index holds (MATCH_FIELDS and a few). */
+  field(i: number, f: string): string | number | undefined {
+    const n = (v: number): number | undefined => (v === NONE ? undefined : v);
+    switch (f) {
+      case 'event_kind':
+        return this.kindOf(i);
+      case 'event_id':
+        return this.eventIds[i];
+      case 'src_ip':
+        return this.ips.get(this.src[i]!);
+      case 'dst_ip':
+        return this.ips.get(this.dst[i]!);
+      case 'src_port':
+        return n(this.srcPort[i]!);
+      case 'dst_port':
+        return n(this.dstPort[i]!);
+      case 'n_proto':
+        return n(this.proto[i]!);
+      case 'dns_query':
+        return this.kind[i] === 1 ? this.names.get(this.name[i]!) : undefined;
+      case 'prx_host':
+        return this.kind[i] === 2 ? this.names.get(this.name[i]!) : undefined;
+      case 'prx_uri':
+        return this.uri[i];
+      case 'dns_type':
+        return n(this.qtype[i]!);
+      case 'dns_response_code':
+        return n(this.rcode[i]!);
+      case 'prx_code':
+        return n(this.status[i]!);
+      case 'prx_method':
+        return this.misc.get(this.method[i]!);
+      case 'user_name':
+        return this.misc.get(this.user[i]!);
+      case 'in_bytes':
+        return n(this.bytes[i]!);
+      default:
+        return undefined;
+    }
+  }
+
   /** The row as the API shows it (without the live rating, which the caller adds). */
   row(i: number): AlertRow {
-    const x = this.extra[i]!;
     const kind = this.kindOf(i);
+    const flags = this.internal[i]!;
+    const fb = this.feedback[i]!;
     const row: Record<string, unknown> = {
       n: i,
-      event_id: x.event_id,
+      event_id: this.eventIds[i],
       kind,
       model: this.misc.get(this.model[i]!) ?? '?',
       time: this.time[i]!,
       window: this.window[i]!,
       rank: this.rank[i]!,
-      value: x.value,
-      order: x.order,
+      value: this.value[i]!,
+      order: this.order[i] === 1 ? 'desc' : 'asc',
       risk: Math.round(this.risk[i]! * 100) / 100,
-      severity: x.severity,
+      severity: this.misc.get(this.severity[i]!),
       src: this.ips.get(this.src[i]!),
       dst: this.ips.get(this.dst[i]!),
-      src_port: x.src_port,
-      dst_port: x.dst_port,
-      proto: x.proto,
+      src_port: this.field(i, 'src_port'),
+      dst_port: this.field(i, 'dst_port'),
+      proto: this.field(i, 'n_proto'),
       client: this.ips.get(this.client[i]!),
       name: this.names.get(this.name[i]!),
       uri: this.uri[i],
-      what: x.what,
-      word: x.word,
-      reasons: x.reasons,
-      context: x.context,
-      run_feedback: x.feedback,
+      what: describeParts(kind, (f) => this.field(i, f)),
+      word: this.wordOf(i),
+      reasons: this.reasons[i] === '' ? [] : this.reasons[i]!.split('\n'),
+      context: { src_internal: (flags & 1) !== 0, dst_internal: (flags & 2) !== 0, ...this.context.get(i) },
+      run_feedback: fb === 0 ? undefined : (fb as Risk),
     };
+    // Absent fields are left out (JSON.stringify would drop them too; this keeps the object honest for callers).
     for (const k of Object.keys(row)) if (row[k] === undefined) delete row[k];
     return row as unknown as AlertRow;
-  }
-
-  /** The fields a rating can match on, from the columns (no file read). */
-  matchable(i: number): Record<string, unknown> {
-    const x = this.extra[i]!;
-    const kind = this.kindOf(i);
-    const out: Record<string, unknown> = { ...x.more, event_kind: kind, event_id: x.event_id, src_ip: this.ips.get(this.src[i]!), dst_ip: this.ips.get(this.dst[i]!), src_port: x.src_port, dst_port: x.dst_port, n_proto: x.proto };
-    if (kind === 'dns') out['dns_query'] = this.names.get(this.name[i]!);
-    if (kind === 'proxy') {
-      out['prx_host'] = this.names.get(this.name[i]!);
-      out['prx_uri'] = this.uri[i];
-    }
-    return out;
   }
 }

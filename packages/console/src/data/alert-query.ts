@@ -59,8 +59,8 @@ export interface Selection {
   readonly kinds: Record<EventKind, number>;
 }
 
-/** Matching rows of one kind in the chosen order, and the number matching of every kind. */
-export function selectAlerts(index: AlertIndex, kind: EventKind, f: AlertFilter, sort: 'risk' | 'time', desc: boolean, ratingOf: RatingOf): Selection {
+/** Matching rows of one kind in the chosen order, and (unless `countOthers` is false) the number matching of every kind. */
+export function selectAlerts(index: AlertIndex, kind: EventKind, f: AlertFilter, sort: 'risk' | 'time', desc: boolean, ratingOf: RatingOf, countOthers = true): Selection {
   const test = compileFilter(index, f, ratingOf);
   const kinds = { flow: 0, dns: 0, proxy: 0 } as Record<EventKind, number>;
   let rows = new Uint32Array(0);
@@ -69,6 +69,7 @@ export function selectAlerts(index: AlertIndex, kind: EventKind, f: AlertFilter,
     if (order === undefined) continue;
     const source = sort === 'time' ? order.time : order.risk;
     if (k !== kind) {
+      if (!countOthers) continue;
       let n = 0;
       for (let j = 0; j < source.length; j++) if (test(source[j]!)) n++;
       kinds[k] = n;

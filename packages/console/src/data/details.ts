@@ -40,7 +40,7 @@ export function parseRecord(text: string): Record<string, unknown> {
 
 /** The full record of an alert, read back from its file. */
 export async function readAlert(alerts: AlertIndex, n: number): Promise<Record<string, unknown>> {
-  const [text] = await readRefs(alerts.files, [alerts.refs[n]!]);
+  const [text] = await readRefs(alerts.files, [alerts.ref(n)]);
   return parseRecord(text ?? '');
 }
 

@@ -53,6 +53,8 @@ export class EventIndex {
   unreadable = 0;
   /** Lines of a kind some earlier file already supplied (the same events written by two sinks). */
   duplicateKinds: string[] = [];
+  /** Seconds the pass took (when done). */
+  scanSeconds: number | undefined;
   timelineStart = 0;
   bucketMs = MINUTE;
   #done: Promise<void> | undefined;
@@ -124,6 +126,7 @@ export class EventIndex {
 
   async #build(alerts: AlertIndex, sinkOf: readonly number[], signal?: AbortSignal): Promise<void> {
     this.state = 'scanning';
+    const started = performance.now();
     this.#prepare(alerts);
     // The first sink that supplies events of a kind is used for it; the same kind from a later sink is skipped.
     const owner = new Map<EventKind, number>();
@@ -182,6 +185,7 @@ export class EventIndex {
       this.bytesDone = before;
     }
     this.duplicateKinds = [...duplicate].sort();
+    this.scanSeconds = (performance.now() - started) / 1000;
     this.state = signal?.aborted === true ? 'failed' : 'ready';
     if (signal?.aborted === true) this.error = 'stopped';
   }

@@ -31,7 +31,8 @@ export function buildGraph(alerts: AlertIndex, rows: Iterable<number>): { nodes:
   for (const i of rows) {
     const kind = alerts.kindOf(i);
     const risk = alerts.risk[i]!;
-    const ctx = alerts.extra[i]!.context;
+    const flags = alerts.internal[i]!;
+    const ctx = { src_internal: (flags & 1) !== 0, dst_internal: (flags & 2) !== 0 };
     let a: string | undefined;
     let b: string | undefined;
     if (kind === 'flow') {

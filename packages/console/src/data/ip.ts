@@ -58,6 +58,25 @@ const PRIVATE: readonly AddressFilter[] = ['10.0.0.0/8', '172.16.0.0/12', '192.1
 );
 
 /**
+ * isInternalAddress with a memory of the addresses it has seen (an index meets the same few thousand addresses
+ * over and over; parsing each once keeps loading fast).
+ */
+export class InternalAddresses {
+  readonly #seen = new Map<string, boolean>();
+
+  test(address: string | undefined, flagged: unknown): boolean {
+    if (typeof flagged === 'boolean') return flagged;
+    if (address === undefined) return false;
+    let v = this.#seen.get(address);
+    if (v === undefined) {
+      v = isInternalAddress(address, undefined);
+      if (this.#seen.size < 1_000_000) this.#seen.set(address, v);
+    }
+    return v;
+  }
+}
+
+/**
  * Whether an address is internal: the enricher's verdict (`src_internal` / `dst_internal`) when the event has one,
  * else private, loopback, link-local and shared ranges (RFC 1918, 6598, 4193, 4291).
  */

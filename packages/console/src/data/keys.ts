@@ -74,16 +74,32 @@ function size(n: number): string {
 
 /** An event in a few words: `TCP :4444 5.2 KiB`, `TXT x.example.org NXDOMAIN`, `POST host/path 302`. */
 export function describeEvent(kind: EventKind, e: EventRecord): string {
+  return describeParts(kind, (f) => {
+    const v = e[f];
+    return typeof v === 'string' || typeof v === 'number' ? v : undefined;
+  });
+}
+
+/** describeEvent over a field getter (the alert index keeps fields in columns). */
+export function describeParts(kind: EventKind, get: (field: string) => string | number | undefined): string {
+  const n = (f: string): number | undefined => {
+    const v = get(f);
+    return typeof v === 'number' ? v : undefined;
+  };
+  const s = (f: string): string | undefined => {
+    const v = get(f);
+    return typeof v === 'string' && v !== '' ? v : undefined;
+  };
   if (kind === 'flow') {
-    const p = num(e['n_proto']);
-    const bytes = num(e['in_bytes']);
-    return `${p === undefined ? '?' : (PROTOCOLS[p] ?? String(p))} :${num(e['dst_port']) ?? '?'}${bytes === undefined ? '' : ` ${size(bytes)}`}`;
+    const p = n('n_proto');
+    const bytes = n('in_bytes');
+    return `${p === undefined ? '?' : (PROTOCOLS[p] ?? String(p))} :${n('dst_port') ?? '?'}${bytes === undefined ? '' : ` ${size(bytes)}`}`;
   }
   if (kind === 'dns') {
-    const t = num(e['dns_type']);
-    const r = num(e['dns_response_code']);
-    return `${t === undefined ? '?' : (QTYPES[t] ?? `TYPE${t}`)} ${str(e['dns_query']) ?? '(no question)'}${r === undefined ? '' : ` ${RCODES[r] ?? `RCODE${r}`}`}`;
+    const t = n('dns_type');
+    const r = n('dns_response_code');
+    return `${t === undefined ? '?' : qtypeName(t)} ${s('dns_query') ?? '(no question)'}${r === undefined ? '' : ` ${RCODES[r] ?? `RCODE${r}`}`}`;
   }
-  const code = num(e['prx_code']);
-  return `${str(e['prx_method']) ?? '?'} ${str(e['prx_uri']) ?? str(e['prx_host']) ?? ''}${code === undefined ? '' : ` ${code}`}`;
+  const code = n('prx_code');
+  return `${s('prx_method') ?? '?'} ${s('prx_uri') ?? s('prx_host') ?? ''}${code === undefined ? '' : ` ${code}`}`;
 }

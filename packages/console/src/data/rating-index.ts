@@ -45,7 +45,7 @@ export class RatingIndex {
       if (sigs === undefined) this.#signatures.set(r.event_kind, (sigs = new Map()));
       let sig = sigs.get(sigKey);
       if (sig === undefined) sigs.set(sigKey, (sig = { fields, withWord, byKey: new Map(), anyWord: new Map() }));
-      const values = valuesKey(fields, r.match);
+      const values = valuesKey(fields, (f) => r.match[f]);
       if (values === undefined) return;
       sig.byKey.set(withWord ? `${values}\u0000${r.word}` : values, pos);
       sig.anyWord.set(values, pos);
@@ -53,17 +53,26 @@ export class RatingIndex {
     this.unsupported = unsupported;
   }
 
-  /** The covering rating of an event given its matchable fields (see AlertIndex.matchable) and word. */
+  get size(): number {
+    return this.ratings.length;
+  }
+
+  /** The covering rating of an event given as a record of its fields, and its word. */
   lookup(event: Readonly<Record<string, unknown>>, word: string | undefined): Rating | undefined {
-    const kind = event['event_kind'];
+    return this.lookupBy((f) => event[f], word);
+  }
+
+  /** The covering rating of an event whose fields a getter gives (the alert index's columns), and its word. */
+  lookupBy(get: (field: string) => unknown, word: string | undefined): Rating | undefined {
+    const kind = get('event_kind');
     if (typeof kind !== 'string') return undefined;
-    const byId = this.#byId.get(`${kind} ${String(event['event_id'])}`);
+    const byId = this.#byId.get(`${kind} ${String(get('event_id'))}`);
     if (byId !== undefined) return this.ratings[byId];
     const sigs = this.#signatures.get(kind);
     if (sigs === undefined) return undefined;
     let best = -1;
     for (const sig of sigs.values()) {
-      const values = valuesKey(sig.fields, event);
+      const values = valuesKey(sig.fields, get);
       if (values === undefined) continue;
       const pos = !sig.withWord ? sig.byKey.get(values) : word !== undefined ? sig.byKey.get(`${values}\u0000${word}`) : sig.anyWord.get(values);
       if (pos !== undefined && pos > best) best = pos;
@@ -72,10 +81,10 @@ export class RatingIndex {
   }
 }
 
-function valuesKey(fields: readonly string[], record: Readonly<Record<string, unknown>>): string | undefined {
+function valuesKey(fields: readonly string[], get: (field: string) => unknown): string | undefined {
   const values: unknown[] = [];
   for (const f of fields) {
-    const v = record[f];
+    const v = get(f);
     if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') return undefined;
     values.push(v);
   }
