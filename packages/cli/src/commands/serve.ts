@@ -58,6 +58,12 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
   const load = () => loadPipelineFile(pipelineFile, { env: io.env, overrides });
   const spec = load();
 
+  if (values['allow-rerun']) {
+    // A re-run must end by itself: inputs that wait for more (stdin, UDP, watched folders) would never finish.
+    const endless = spec.inputs.find((i) => i.type === 'stdin' || i.type === 'udp' || (i.type === 'directory' && i.watch));
+    if (endless !== undefined) throw new UsageError(`--allow-rerun needs a pipeline whose inputs end; input ${endless.index + 1} (${endless.type}${endless.type === 'directory' ? ', watched' : ''}) waits for more`);
+  }
+
   let token = values.token ?? io.env['SIGHTLINE_CONSOLE_TOKEN'];
   if (token === '') token = undefined;
   if (token === undefined && !isLoopback(values.host)) token = newToken();

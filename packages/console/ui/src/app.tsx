@@ -41,6 +41,9 @@ export function App() {
     Promise.all([api.info(), refreshRuns()])
       .then(([i]) => setInfo(i))
       .catch((e: Error) => setError(e.message));
+    // New runs (a scheduled `sightline run`) appear without a reload.
+    const timer = setInterval(() => void refreshRuns().catch(() => undefined), 30_000);
+    return () => clearInterval(timer);
   }, []);
 
   if (error !== undefined) return <div class="fatal">The console cannot reach its server: {error}</div>;

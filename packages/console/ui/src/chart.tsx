@@ -2,11 +2,11 @@ import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 
-/** Axis labels in UTC, 24-hour: `01-05 00:00` at midnight (and first), else `14:30`. */
+/** Axis labels in UTC, 24-hour: `14:30`, with the date under it at midnight and on the first label. */
 function utcLabel(s: number, i: number): string {
   const iso = new Date(s * 1000).toISOString();
   const hm = iso.slice(11, 16);
-  return i === 0 || hm === '00:00' ? `${iso.slice(5, 10)} ${hm}` : hm;
+  return i === 0 || hm === '00:00' ? `${hm}\n${iso.slice(0, 10)}` : hm;
 }
 
 /**

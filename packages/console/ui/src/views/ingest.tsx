@@ -151,7 +151,9 @@ export function IngestView({ ctx }: { ctx: Ctx }) {
           ))}
         </tbody>
       </table>
-      <h3>Quarantined and dead-lettered records</h3>
+      <h3>
+        Quarantined and dead-lettered records {s.quarantine.length > 0 && <span class="muted">(click a row for its records)</span>}
+      </h3>
       {s.quarantine.length === 0 ? (
         <p class="muted">None: every record was decoded, enriched and delivered.</p>
       ) : (

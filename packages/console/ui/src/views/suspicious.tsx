@@ -123,7 +123,9 @@ export function AlertTable({ rows, compare, selected, onSelect }: { rows: readon
             data-word={r.word ?? ''}
             data-client={r.client ?? ''}
             class={`${selected === r.n ? 'selected' : ''} ${r.rating !== undefined ? `rated rated-${r.rating.rating}` : ''}`}
+            tabIndex={0}
             onClick={() => onSelect(r)}
+            onKeyDown={(e) => e.key === 'Enter' && onSelect(r)}
           >
             <td class="rank">{r.rank}</td>
             {compare && <td class="was">{r.compare_rank === undefined ? '' : r.compare_rank === null ? <span class="new">new</span> : <RankMove was={r.compare_rank} now={r.rank} />}</td>}
@@ -224,6 +226,7 @@ export function SuspiciousView({ ctx }: { ctx: Ctx }) {
             {error}
           </div>
         )}
+        {page === undefined && error === undefined && <div class="loading">Loading the run's alerts…</div>}
         {page !== undefined && page.total === 0 && error === undefined && <div class="empty">No {KIND_NAMES[kind]} alerts match.</div>}
         {page !== undefined && page.rows.length > 0 && (
           <>
