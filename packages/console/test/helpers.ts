@@ -52,7 +52,7 @@ export interface TestRun {
 /** Simulates a day of `hosts` workstations (ODM only) and runs the test pipeline once on it. */
 export async function simulatedRun(options: { hosts?: number; seed?: number; garbage?: boolean } = {}): Promise<TestRun> {
   const dir = tempDir();
-  await simulate({ seed: options.seed ?? 3, days: 1, workstations: options.hosts ?? 30, outDir: join(dir, 'sim'), flows: 'none', dns: 'none', proxy: [], odm: true });
+  await simulate({ seed: options.seed ?? 3, days: 1, workstations: options.hosts ?? 15, outDir: join(dir, 'sim'), flows: 'none', dns: 'none', proxy: [], odm: true });
   const extra: Record<string, unknown>[] = [];
   if (options.garbage === true) {
     // Two lines no decoder can read, in an input of their own: the run quarantines them with their reasons.
