@@ -48,3 +48,11 @@ export function fromLocalInput(v: string): string | undefined {
   const ms = Date.parse(`${v}:00Z`);
   return Number.isNaN(ms) ? undefined : String(ms);
 }
+
+/** TCP flags as letters (`S A F R P U`), the way flow tools print them. */
+export function tcpFlags(n: number | undefined): string {
+  if (n === undefined) return '';
+  const names: [number, string][] = [[2, 'S'], [16, 'A'], [8, 'P'], [1, 'F'], [4, 'R'], [32, 'U']];
+  const out = names.filter(([bit]) => (n & bit) !== 0).map(([, c]) => c).join('');
+  return out === '' ? '.' : out;
+}

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { type AlertDetails, type AlertRow, api } from '../api.js';
 import type { Ctx } from '../app.js';
 import { Chart } from '../chart.js';
-import { bytes, count, proto, qtype, rcode, score, time } from '../format.js';
+import { bytes, count, proto, qtype, rcode, score, tcpFlags, time } from '../format.js';
 import { ContextChips, RatingBadge, RiskBar } from './bits.js';
 import { RatingPanel } from './rating-panel.js';
 
@@ -64,7 +64,7 @@ function RelatedTable({ kind, events, alertId }: { kind: string; events: readonl
                 <td>{proto(n(e['n_proto']))}</td>
                 <td class="num">{bytes(n(e['in_bytes']))}</td>
                 <td class="num">{count(n(e['flow_in_packets']))}</td>
-                <td>{s(e['net_flags'])}</td>
+                <td title={s(e['net_flags'])}>{n(e['n_proto']) === 6 ? tcpFlags(n(e['net_flags'])) : ''}</td>
               </>
             ) : kind === 'dns' ? (
               <>
