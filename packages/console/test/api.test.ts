@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Rating } from '@sightline/core';
 import { RatingsStore } from '@sightline/runtime';
@@ -50,6 +50,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.close();
   service?.close();
+  if (run !== undefined) rmSync(run.dir, { recursive: true, force: true });
 });
 
 describe('the console API over a simulated run', () => {

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, type Page, chromium } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -14,10 +14,12 @@ const SHOTS = join(REPO_ROOT, 'test-output', 'console');
 
 let browser: Browser | undefined;
 let served: RunningConsole | undefined;
+let run: TestRun | undefined;
 
 afterAll(async () => {
   await browser?.close();
   await served?.close();
+  if (run !== undefined) rmSync(run.dir, { recursive: true, force: true });
 });
 
 /** Waits for a value in the page (the page loads asynchronously). */
@@ -30,7 +32,7 @@ async function shot(page: Page, name: string): Promise<void> {
 describe.skipIf(!available)(`the console in headless Chromium${available ? '' : ` (skipped: no ${CHROMIUM})`}`, () => {
   it('loads a run, opens a suspicious DNS event and its details, rates it low risk, re-runs, and the next run ranks it lower', { timeout: 300_000 }, async () => {
     mkdirSync(SHOTS, { recursive: true });
-    const run: TestRun = await simulatedRun();
+    run = await simulatedRun();
     served = await startConsole({ pipeline: 'console-test', outputDir: run.spec.outputDir, ratingsFile: run.ratingsFile, port: 0, rerun: run.rerun });
     expect(served.ui, 'the page is built (npm run build)').toBe(true);
     browser = await chromium.launch({

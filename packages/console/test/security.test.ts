@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -9,7 +9,10 @@ import { tempDir } from './helpers.js';
 
 const out = tempDir();
 const service = new ConsoleService({ pipeline: 'empty', outputDir: join(out, 'runs'), ratingsFile: join(out, 'state', 'ratings.ndjson') });
-afterAll(() => service.close());
+afterAll(() => {
+  service.close();
+  rmSync(out, { recursive: true, force: true });
+});
 
 describe('console safety', () => {
   it('answers only requests naming a loopback host when bound to loopback (no DNS rebinding)', async () => {
@@ -100,23 +103,28 @@ describe('sightline serve', () => {
     let stdout = '';
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const url = await new Promise<string>((resolve, reject) => {
-      child.stdout.on('data', (d: Buffer) => {
-        stdout += d.toString();
-        const m = /(http:\/\/127\.0\.0\.1:\d+\/)/.exec(stdout);
-        if (m !== null && stdout.includes('Press Ctrl-C')) resolve(m[1]!);
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stdout.on('data', (d: Buffer) => {
+          stdout += d.toString();
+          const m = /(http:\/\/127\.0\.0\.1:\d+\/)/.exec(stdout);
+          if (m !== null && stdout.includes('Press Ctrl-C')) resolve(m[1]!);
+        });
+        child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${stderr}`)));
       });
-      child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${stderr}`)));
-    });
-    expect(stdout).toContain('Sightline console for pipeline "served"');
-    expect(stdout).toContain('0 runs; run the pipeline to see results');
-    const info = (await (await fetch(`${url}api/info`)).json()) as { pipeline: string; rerun: boolean };
-    expect(info).toMatchObject({ pipeline: 'served', rerun: false });
-    const code = await new Promise<number | null>((resolve) => {
-      child.once('exit', resolve);
-      child.kill('SIGTERM');
-    });
-    expect(code).toBe(0);
+      expect(stdout).toContain('Sightline console for pipeline "served"');
+      expect(stdout).toContain('0 runs; run the pipeline to see results');
+      const info = (await (await fetch(`${url}api/info`)).json()) as { pipeline: string; rerun: boolean };
+      expect(info).toMatchObject({ pipeline: 'served', rerun: false });
+      const code = await new Promise<number | null>((resolve) => {
+        child.once('exit', resolve);
+        child.kill('SIGTERM');
+      });
+      expect(code).toBe(0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
     expect(stderr).toContain('serve: stopped');
   });
 });

@@ -1,14 +1,15 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { EventFixtures } from '@sightline/core/testkit';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { AlertIndex } from './alert-index.js';
 import { readRefs, relatedEvents } from './details.js';
 import { EventIndex } from './event-index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sl-console-events-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const T0 = Date.UTC(2026, 0, 5);
 const MIN = 60_000;
 

@@ -1,12 +1,12 @@
-import { writeFileSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { readLinesAt, scanLines } from './lines.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sl-console-lines-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function collect(file: string, maxLineBytes?: number) {
   const lines: { text: string; offset: number; length: number }[] = [];
