@@ -5,6 +5,7 @@ import { DEMO_HELP, demoCommand } from './commands/demo.js';
 import { PLUGIN_NEW_HELP, pluginCommand } from './commands/plugin-new.js';
 import { PLUGINS_HELP, pluginsCommand } from './commands/plugins.js';
 import { RUN_HELP, runCommand } from './commands/run.js';
+import { SERVE_HELP, serveCommand } from './commands/serve.js';
 import { SIMULATE_HELP, simulateCommand } from './commands/simulate.js';
 import { VALIDATE_HELP, validateCommand } from './commands/validate.js';
 import { EXIT, EXIT_DESCRIPTIONS, exitCodeFor } from './exit-codes.js';
@@ -19,6 +20,7 @@ Commands:
   demo                             simulate a day with planted attacks and run the whole pipeline on it
   run <pipeline.yaml>              run a pipeline on this machine (no server needed)
   validate <pipeline.yaml>         check a pipeline file and its plugins without running it
+  serve <pipeline.yaml>            open the console: investigate a pipeline's alerts in a browser and rate them
   decode <file | ->                decode one capture or log to NDJSON/CSV, no pipeline file needed
   plugins                          list installed plugins, their kinds and versions
   plugin new <kind> <name>         create a plugin package that passes the conformance suite
@@ -45,6 +47,7 @@ const COMMANDS: Record<string, { run: (argv: string[], io: CliIo) => Promise<num
   submit: { run: submitCommand, help: SUBMIT_HELP },
   status: { run: statusCommand, help: STATUS_HELP },
   'retry-failed': { run: retryFailedCommand, help: RETRY_HELP },
+  serve: { run: serveCommand, help: SERVE_HELP },
 };
 
 function helpTopic(topic: string | undefined, io: CliIo): number {
