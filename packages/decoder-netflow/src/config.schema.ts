@@ -1,0 +1,36 @@
+import type { JsonSchema } from '@sightline/core';
+
+export const configSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    templates: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      description: 'Where NetFlow v9 / IPFIX templates are kept, for how long, and what happens to data that arrives before its template.',
+      properties: {
+        store: { enum: ['memory', 'redis'], default: 'memory', description: '`memory`: this process only. `redis`: shared by several decode workers (keys under `redis_prefix`).' },
+        ttl: { $ref: 'https://sightline.dev/config/v0/defs.schema.json#/$defs/duration', default: '30m', description: 'A template expires this long after the exporter last announced it (input time).' },
+        redis_url: { type: 'string', default: 'redis://127.0.0.1:6379', description: 'Redis server for `store: redis`.' },
+        redis_prefix: { type: 'string', default: 'sightline:netflow:templates:', description: 'Key prefix for `store: redis`.' },
+        persist: { type: 'string', default: '', description: 'File (relative to the step\'s state folder) where templates are saved so a restart does not lose them; \'\' = off. Example: `templates.json`.' },
+        pending_max_bytes: { $ref: 'https://sightline.dev/config/v0/defs.schema.json#/$defs/size', default: '4MiB', description: 'Data sets that arrive before their template are held up to this many bytes, then quarantined oldest first.' },
+        pending_max_age: { $ref: 'https://sightline.dev/config/v0/defs.schema.json#/$defs/duration', default: '10m', description: 'How long (input time) a data set waits for its template before it is quarantined.' },
+      },
+    },
+  },
+} as const satisfies JsonSchema;
+
+/** The step config after validation and defaults (durations and sizes still as written). */
+export interface NetflowConfig {
+  readonly templates: {
+    readonly store: 'memory' | 'redis';
+    readonly ttl: string | number;
+    readonly redis_url: string;
+    readonly redis_prefix: string;
+    readonly persist: string;
+    readonly pending_max_bytes: string | number;
+    readonly pending_max_age: string | number;
+  };
+}
