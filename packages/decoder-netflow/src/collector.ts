@@ -265,7 +265,7 @@ export class FlowCollector {
     const had = this.#cache.get(k);
     if (had !== undefined && sameTemplate(had.plan.template, stored.template)) {
       had.receivedAt = Math.max(had.receivedAt, stored.receivedAt);
-      if (fromWire && stored.receivedAt - had.storedAt > this.#o.ttlMs / 4) {
+      if (fromWire && stored.receivedAt - had.storedAt > (this.#o.ttlMs > 0 ? this.#o.ttlMs / 4 : 600_000)) {
         had.storedAt = stored.receivedAt;
         this.#write(() => this.#o.store.put(stored));
       }
@@ -297,7 +297,7 @@ export class FlowCollector {
       if (c === undefined) return undefined;
       keyString = other;
     }
-    if (now - c.receivedAt > this.#o.ttlMs) {
+    if (this.#o.ttlMs > 0 && now - c.receivedAt > this.#o.ttlMs) {
       this.#cache.delete(keyString);
       return undefined;
     }
@@ -338,7 +338,8 @@ export class FlowCollector {
       if (recordEnd === o) break; // cannot happen with min > 0; a guard against a zero-length loop
       o = recordEnd;
     }
-    if (end - o >= min && min > 0 && !allZero(b, o, end)) {
+    // What is left is padding when it is shorter than a record and zero; 4 or more non-zero bytes are a cut record.
+    if (((end - o >= min && min > 0) || end - o > 3) && !allZero(b, o, end)) {
       issues.push({ code: 'SL_DECODE_TRUNCATED', message: `a record of template ${plan.template.templateId} runs past the end of its set (${end - o} bytes left)`, source, ...(packetOffset === undefined ? {} : { offset: packetOffset + o }), raw: copy(b, o, end) });
     }
   }

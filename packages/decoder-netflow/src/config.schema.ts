@@ -11,7 +11,7 @@ export const configSchema = {
       description: 'Where NetFlow v9 / IPFIX templates are kept, for how long, and what happens to data that arrives before its template.',
       properties: {
         store: { enum: ['memory', 'redis'], default: 'memory', description: '`memory`: this process only. `redis`: shared by several decode workers (keys under `redis_prefix`).' },
-        ttl: { $ref: 'https://sightline.dev/config/v0/defs.schema.json#/$defs/duration', default: '30m', description: 'A template expires this long after the exporter last announced it (input time).' },
+        ttl: { $ref: 'https://sightline.dev/config/v0/defs.schema.json#/$defs/duration', default: 0, description: 'A template expires this long after the exporter last announced it (input time); 0 (the default, as nfdump and goflow2 do) keeps it until the exporter replaces or withdraws it.' },
         redis_url: { type: 'string', default: 'redis://127.0.0.1:6379', description: 'Redis server for `store: redis`.' },
         redis_prefix: { type: 'string', default: 'sightline:netflow:templates:', description: 'Key prefix for `store: redis`.' },
         persist: { type: 'string', default: '', description: 'File (relative to the step\'s state folder) where templates are saved so a restart does not lose them; \'\' = off. Example: `templates.json`.' },

@@ -186,6 +186,7 @@ export function planTemplate(t: TemplateRecord): FieldPlan {
   const present = new Set<number>();
   for (const f of t.fields) if (f.pen === 0) present.add(f.id);
   const taken = new Set<number>();
+  const owner = new Map<number, number>();
   let hasAddress = false;
   let fixed = 0;
   let variable = false;
@@ -226,13 +227,27 @@ export function planTemplate(t: TemplateRecord): FieldPlan {
         const vendor = V9_VENDOR[f.id];
         if (vendor !== undefined) action = vendor.action;
       }
-      // The first field of a kind fills the ODM column; a second one (an exporter sending both
-      // octetDeltaCount and octetTotalCount) is kept in additional_attrs instead of overwriting it.
-      if (action !== undefined && action !== F.PADDING && taken.has(action)) action = undefined;
       if (action !== undefined) {
+        // When a template has two fields of a kind (outer and inner headers of a tunnel, Huawei's IPv6 outer
+        // with IPv4 inner; octetDeltaCount and octetTotalCount), the last one fills the ODM column, as nfdump
+        // and pmacct read it, and the earlier one is kept in additional_attrs under its name. Addresses are
+        // the exception, decided per record: a zero address never hides a real one (see to-event.ts).
+        const earlier = owner.get(action);
+        if (earlier !== undefined && action !== F.PADDING && action !== F.SRC_IP && action !== F.DST_IP) {
+          const ef = t.fields[earlier]!;
+          const einfo = ianaElement(ef.id);
+          actions[earlier] = einfo === undefined ? F.RAW : F.ATTR;
+          keys[earlier] = einfo === undefined ? rawKey(ef) : einfo.name;
+          types[earlier] = einfo?.type ?? '';
+        }
+        owner.set(action, i);
         actions[i] = action;
         taken.add(action);
-        if (action === F.SRC_IP || action === F.DST_IP) hasAddress = true;
+        if (action === F.SRC_IP || action === F.DST_IP) {
+          hasAddress = true;
+          const info = ianaElement(f.id);
+          keys[i] = info?.name ?? rawKey(f);
+        }
         continue;
       }
       const info = ianaElement(f.id);

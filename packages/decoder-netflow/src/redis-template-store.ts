@@ -54,12 +54,13 @@ export class RedisTemplateStore implements TemplateStore {
     } catch {
       return undefined;
     }
-    if (now - t.receivedAt > this.#ttl) return undefined;
+    if (this.#ttl > 0 && now - t.receivedAt > this.#ttl) return undefined;
     return t;
   }
 
   async put(template: StoredTemplate): Promise<void> {
-    await this.#redis.set(this.#key(template.key), JSON.stringify(template), 'PX', Math.max(1, Math.round(this.#ttl)));
+    if (this.#ttl > 0) await this.#redis.set(this.#key(template.key), JSON.stringify(template), 'PX', Math.max(1, Math.round(this.#ttl)));
+    else await this.#redis.set(this.#key(template.key), JSON.stringify(template));
   }
 
   async delete(key: TemplateKey): Promise<void> {
@@ -102,7 +103,7 @@ export class RedisTemplateStore implements TemplateStore {
       if (v === null || v === undefined) continue;
       try {
         const t = JSON.parse(v) as StoredTemplate;
-        if (now - t.receivedAt <= this.#ttl) out.push(t);
+        if (this.#ttl === 0 || now - t.receivedAt <= this.#ttl) out.push(t);
       } catch {
         /* not ours */
       }

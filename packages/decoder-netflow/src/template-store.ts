@@ -51,7 +51,7 @@ export type TemplateStoreFactory = (config: TemplateStoreConfig, step: { readonl
 
 export interface TemplateStoreConfig {
   readonly store: 'memory' | 'redis';
-  /** How long a template stays valid after it was last announced, ms. */
+  /** How long a template stays valid after it was last announced, ms; 0 = until replaced or withdrawn. */
   readonly ttlMs: number;
   readonly redisUrl: string;
   readonly redisPrefix: string;
@@ -72,7 +72,7 @@ export class InMemoryTemplateStore implements TemplateStore {
     const k = templateKeyString(key);
     const t = this.#map.get(k);
     if (t === undefined) return undefined;
-    if (now - t.receivedAt > this.#ttl) {
+    if (this.#ttl > 0 && now - t.receivedAt > this.#ttl) {
       this.#map.delete(k);
       return undefined;
     }
@@ -94,7 +94,7 @@ export class InMemoryTemplateStore implements TemplateStore {
   }
 
   async list(now: number): Promise<StoredTemplate[]> {
-    return [...this.#map.values()].filter((t) => now - t.receivedAt <= this.#ttl);
+    return [...this.#map.values()].filter((t) => this.#ttl === 0 || now - t.receivedAt <= this.#ttl);
   }
 
   async close(): Promise<void> {}

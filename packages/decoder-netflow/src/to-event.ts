@@ -46,9 +46,10 @@ export function typedValue(b: Uint8Array, o: number, len: number, type: string):
     case 'unsigned16':
     case 'unsigned32':
     case 'unsigned64':
-    case 'dateTimeSeconds':
     case 'dateTimeMilliseconds':
       return len >= 1 && len <= 8 ? uint(b, o, len) : hex(b, o, len);
+    case 'dateTimeSeconds':
+      return len === 4 ? u32(b, o) * 1000 : hex(b, o, len); // every dateTime becomes epoch ms
     case 'signed8':
     case 'signed16':
     case 'signed32':
@@ -78,6 +79,10 @@ export function typedValue(b: Uint8Array, o: number, len: number, type: string):
     default:
       return hex(b, o, len);
   }
+}
+
+function isZeroAddress(a: string): boolean {
+  return a === '0.0.0.0' || a === '::';
 }
 
 function address(b: Uint8Array, o: number, len: number): string | undefined {
@@ -115,6 +120,8 @@ export function dataRecordToEvent(b: Uint8Array, o: number, end: number, plan: F
   let sampling = 0;
   let samplerId = -1;
   let addresses = 0;
+  let srcField = -1;
+  let dstField = -1;
   for (let i = 0; i < actions.length; i++) {
     let len = fields[i]!.length;
     if (len === 65535) {
@@ -179,19 +186,24 @@ export function dataRecordToEvent(b: Uint8Array, o: number, end: number, plan: F
       case F.SRC_IP: {
         const a = address(b, o, len);
         if (a === undefined) kept = false;
-        else {
+        else if (srcField < 0 || !isZeroAddress(a)) {
+          // A later non-zero address (a tunnel's inner header) wins; the earlier one is kept by name.
+          if (srcField >= 0 && !isZeroAddress(e.src_ip as string)) (attrs ??= {})[plan.keys[srcField]!] = e.src_ip as string;
           e.src_ip = a;
+          srcField = i;
           addresses++;
-        }
+        } else (attrs ??= {})[plan.keys[i]!] = a;
         break;
       }
       case F.DST_IP: {
         const a = address(b, o, len);
         if (a === undefined) kept = false;
-        else {
+        else if (dstField < 0 || !isZeroAddress(a)) {
+          if (dstField >= 0 && !isZeroAddress(e.dst_ip as string)) (attrs ??= {})[plan.keys[dstField]!] = e.dst_ip as string;
           e.dst_ip = a;
+          dstField = i;
           addresses++;
-        }
+        } else (attrs ??= {})[plan.keys[i]!] = a;
         break;
       }
       case F.SRC_MASK:
@@ -371,13 +383,20 @@ export function dataRecordToEvent(b: Uint8Array, o: number, end: number, plan: F
 
   // Times: uptime-relative (v9, or IPFIX with a known boot time), absolute, or export-relative.
   if (first >= 0 || last >= 0) {
-    const boot = ctx.uptimeMs >= 0 ? ctx.exportMs - ctx.uptimeMs : systemInit;
-    if (boot >= 0) {
-      if (first >= 0 && begin < 0) begin = uptimeToEpoch(boot, first, ctx.exportMs);
-      if (last >= 0 && finish < 0) finish = uptimeToEpoch(boot, last, ctx.exportMs);
+    let known = false;
+    if (ctx.uptimeMs >= 0) {
+      const b0 = first >= 0 ? uptimeToEpoch(ctx.exportMs, ctx.uptimeMs, first) : -1;
+      const b1 = last >= 0 ? uptimeToEpoch(ctx.exportMs, ctx.uptimeMs, last) : -1;
+      known = (first < 0 || b0 >= 0) && (last < 0 || b1 >= 0);
+      if (known && begin < 0 && b0 >= 0) begin = b0;
+      if (known && finish < 0 && b1 >= 0) finish = b1;
+    } else if (systemInit >= 0) {
+      known = true;
+      if (first >= 0 && begin < 0) begin = systemInit + first;
+      if (last >= 0 && finish < 0) finish = systemInit + last;
     }
-    if (boot < 0) {
-      // IPFIX without a boot time: the relative stamps are all there is; keep them.
+    if (!known) {
+      // IPFIX without a boot time, or stamps that cannot be right: keep them as they came.
       attrs ??= {};
       if (first >= 0) attrs['flowStartSysUpTime'] = first;
       if (last >= 0) attrs['flowEndSysUpTime'] = last;
@@ -404,13 +423,16 @@ export function dataRecordToEvent(b: Uint8Array, o: number, end: number, plan: F
 }
 
 /**
- * sysUptime-relative time to epoch ms. The counter is 32 bits of milliseconds (it wraps after 49.7 days); a
- * stamp more than a day ahead of the export time belongs to the previous turn of the counter.
+ * sysUptime-relative time to epoch ms. The counter is 32 bits of milliseconds and wraps after 49.7 days, so the
+ * age of a stamp is (uptime - stamp) mod 2^32. An age over a day (or a stamp more than a minute after the export)
+ * is not a flow's time but an exporter's bug (FortiOS 5.2 sends stamps days ahead of its header's uptime): -1,
+ * and the caller keeps the raw stamps instead.
  */
-export function uptimeToEpoch(boot: number, stamp: number, exportMs: number): number {
-  let t = boot + stamp;
-  if (t > exportMs + DAY_MS) t -= 4294967296;
-  return t;
+export function uptimeToEpoch(exportMs: number, uptimeMs: number, stamp: number): number {
+  const age = (uptimeMs - stamp) >>> 0;
+  if (age <= DAY_MS) return exportMs - age;
+  const ahead = 4294967296 - age;
+  return ahead <= 60_000 ? exportMs + ahead : -1;
 }
 
 /** Decodes one options record into its values (scope and option fields), or undefined when it overruns `end`. */
@@ -461,15 +483,16 @@ export function fixedRecordToEvent(b: Uint8Array, o: number, ctx: PacketContext,
   e.flow_output = u16(b, o + 14);
   e.flow_in_packets = u32(b, o + 16);
   e.in_bytes = u32(b, o + 20);
-  const boot = ctx.exportMs - ctx.uptimeMs;
-  e.begin_time = uptimeToEpoch(boot, u32(b, o + 24), ctx.exportMs);
-  e.end_time = uptimeToEpoch(boot, u32(b, o + 28), ctx.exportMs);
-  if (e.end_time >= e.begin_time) e.duration = e.end_time - e.begin_time;
-  if (e.begin_time < 0 || e.end_time < 0) {
-    delete e.begin_time;
-    delete e.end_time;
-    delete e.duration;
-  }
+  const first = u32(b, o + 24);
+  const last = u32(b, o + 28);
+  const begin = uptimeToEpoch(ctx.exportMs, ctx.uptimeMs, first);
+  const end = uptimeToEpoch(ctx.exportMs, ctx.uptimeMs, last);
+  let attrs: Attrs | undefined;
+  if (begin >= 0 && end >= 0) {
+    e.begin_time = begin;
+    e.end_time = end;
+    if (end >= begin) e.duration = end - begin;
+  } else attrs = { flowStartSysUpTime: first, flowEndSysUpTime: last };
   e.src_port = u16(b, o + 32);
   e.dst_port = u16(b, o + 34);
   if (v === 1) {
@@ -491,6 +514,7 @@ export function fixedRecordToEvent(b: Uint8Array, o: number, ctx: PacketContext,
   e.flow_domain_id = ctx.domain;
   if (ctx.dvcIp !== undefined) e.dvc_ip = ctx.dvcIp;
   if (ctx.dvcPort !== undefined) e.dvc_port = ctx.dvcPort;
-  if (v === 7) e.additional_attrs = { routerSc: ipv4String(b, o + 48) };
+  if (v === 7) (attrs ??= {})['routerSc'] = ipv4String(b, o + 48);
+  if (attrs !== undefined) e.additional_attrs = attrs;
   return e;
 }
