@@ -6,7 +6,8 @@
  * `decodePacket` is synchronous and allocation-light; whatever needs the (possibly remote) template store is
  * queued and done by `sync()`, which the decoder awaits only when a packet asked for it.
  */
-import { assignEventId, type FlowEvent, type Issue, type OdmEvent } from '@sightline/core';
+import type { Issue, OdmEvent } from '@sightline/core';
+import { packetIdPrefix, recordId } from './record-id.js';
 import { planTemplate, type FieldPlan } from './field-plan.js';
 import { PendingBuffer, type PendingSet } from './pending.js';
 import { type StoredTemplate, type TemplateKey, type TemplateStore, templateKeyString } from './template-store.js';
@@ -153,12 +154,14 @@ export class FlowCollector {
       domain = (p[20]! << 8) | p[21]!; // engine type and id, as nfdump's `eng` column pairs them
       if (version === 5) sampling = u16(p, 22) & 0x3fff;
     }
-    const ctx: PacketContext = { version, exportMs, uptimeMs: uptime, eventTime: meta.receivedAt ?? exportMs, dvcIp: meta.dvcIp, dvcPort: meta.dvcPort, domain, systemInitMs: -1, samplers: undefined };
+    const eventTime = meta.receivedAt ?? exportMs;
+    const ctx: PacketContext = { version, exportMs, uptimeMs: uptime, eventTime, dvcIp: meta.dvcIp, dvcPort: meta.dvcPort, domain, systemInitMs: -1, samplers: undefined, idPrefix: packetIdPrefix(version, meta.exporter, domain, eventTime, exportMs, uptime, -1, sampling) };
     const base = meta.ordinal * 65536;
     for (let i = 0, o = headerLen; i < count; i++, o += recLen) {
       const e = fixedRecordToEvent(p, o, ctx, sampling);
       if (this.#o.keepRaw) e.raw = Buffer.from(p.buffer, p.byteOffset + o, recLen).toString('hex');
-      events.push(assignEventId(e, base + o));
+      e.event_id = recordId(ctx.idPrefix, 0, base + o, p, o, o + recLen);
+      events.push(e);
     }
     this.stats.records += count;
   }
@@ -200,7 +203,9 @@ export class FlowCollector {
   #context(version: 9 | 10, exportMs: number, uptimeMs: number, now: number, meta: PacketMeta, domain: number): PacketContext {
     this.#now = now;
     const dk = `${meta.exporter}|${version}|${domain}`;
-    return { version, exportMs, uptimeMs, eventTime: now, dvcIp: meta.dvcIp, dvcPort: meta.dvcPort, domain, systemInitMs: this.#boot.get(dk) ?? -1, samplers: this.#samplers.get(dk) };
+    const systemInitMs = this.#boot.get(dk) ?? -1;
+    const samplers = this.#samplers.get(dk);
+    return { version, exportMs, uptimeMs, eventTime: now, dvcIp: meta.dvcIp, dvcPort: meta.dvcPort, domain, systemInitMs, samplers, idPrefix: packetIdPrefix(version, meta.exporter, domain, now, exportMs, uptimeMs, systemInitMs, samplers?.get(-1) ?? 0) };
   }
 
   /** Walks the sets / flowsets of a v9 or IPFIX packet from `o` to `end`. */
@@ -333,7 +338,8 @@ export class FlowCollector {
       const e = dataRecordToEvent(b, o, end, plan, ctx);
       if (e === undefined) break;
       if (this.#o.keepRaw) e.raw = Buffer.from(b.buffer, b.byteOffset + o, recordEnd - o).toString('hex');
-      events.push(assignEventId(e as FlowEvent, base + o));
+      e.event_id = recordId(ctx.idPrefix, plan.template.templateId, base + o, b, o, recordEnd);
+      events.push(e);
       this.stats.records++;
       if (recordEnd === o) break; // cannot happen with min > 0; a guard against a zero-length loop
       o = recordEnd;

@@ -75,6 +75,69 @@ export interface FieldPlan {
   readonly minLength: number;
   /** True when the template holds an IP address (a flow), false for options and address-less records. */
   readonly hasAddress: boolean;
+  /**
+   * An object with every key a record of this template sets, in order, holding placeholders: each record starts
+   * as a copy of it (`{ ...proto }`), so all events of a template share one object shape and none grows its
+   * property store field by field. Keys a record does not fill (a value of an impossible length) are deleted.
+   */
+  readonly proto: Readonly<Record<string, unknown>>;
+}
+
+/** The ODM keys each action fills. */
+export const ACTION_KEYS: Record<number, readonly string[]> = {
+  [F.IN_BYTES]: ['in_bytes'],
+  [F.IN_PKTS]: ['flow_in_packets'],
+  [F.OUT_BYTES]: ['out_bytes'],
+  [F.OUT_PKTS]: ['flow_out_packets'],
+  [F.PROTO]: ['n_proto'],
+  [F.SRC_TOS]: ['src_tos'],
+  [F.DST_TOS]: ['dst_tos'],
+  [F.TCP_FLAGS]: ['net_flags'],
+  [F.SRC_PORT]: ['src_port'],
+  [F.DST_PORT]: ['dst_port'],
+  [F.SRC_MASK]: ['src_mask'],
+  [F.DST_MASK]: ['dst_mask'],
+  [F.INPUT]: ['flow_input'],
+  [F.OUTPUT]: ['flow_output'],
+  [F.NEXT_HOP]: ['flow_next_hop'],
+  [F.BGP_NEXT_HOP]: ['flow_bgp_next_hop'],
+  [F.SRC_AS]: ['src_asn'],
+  [F.DST_AS]: ['dst_asn'],
+  [F.SRC_VLAN]: ['src_vlan'],
+  [F.DST_VLAN]: ['dst_vlan'],
+  [F.SRC_MAC]: ['src_mac'],
+  [F.DST_MAC]: ['dst_mac'],
+  [F.DIRECTION]: ['flow_dir'],
+  [F.FWD_STATUS]: ['flow_fwd_status'],
+  [F.END_REASON]: ['flow_end_reason'],
+  [F.ICMP_TYPE_CODE]: ['flow_icmp_type', 'flow_icmp_code'],
+  [F.ICMP_TYPE]: ['flow_icmp_type'],
+  [F.ICMP_CODE]: ['flow_icmp_code'],
+  [F.XLATE_SRC_IP]: ['xlate_src_ip'],
+  [F.XLATE_DST_IP]: ['xlate_dst_ip'],
+  [F.XLATE_SRC_PORT]: ['xlate_src_port'],
+  [F.XLATE_DST_PORT]: ['xlate_dst_port'],
+};
+
+function buildProto(t: TemplateRecord, actions: Uint8Array): Record<string, unknown> {
+  const keys: string[] = ['event_id', 'event_kind', 'event_time', 'src_ip', 'dst_ip'];
+  let uptime = false;
+  let absolute = false;
+  for (const a of actions) {
+    for (const k of ACTION_KEYS[a] ?? []) if (!keys.includes(k)) keys.push(k);
+    if (a === F.FIRST_UPTIME || a === F.LAST_UPTIME) uptime = true;
+    if (a >= F.START_SEC && a <= F.DURATION_US) absolute = true;
+  }
+  if ((uptime && t.version === 9) || absolute) keys.push('begin_time', 'end_time', 'duration');
+  keys.push('flow_version', 'flow_domain_id', 'dvc_ip', 'dvc_port');
+  const proto: Record<string, unknown> = {};
+  // null placeholders: a field whose first value was a small integer would be re-represented (and every event's
+  // shape migrated) the first time a record stores a large counter or an epoch time in it.
+  for (const k of keys) proto[k] = null;
+  proto['event_kind'] = 'flow';
+  // Through JSON so V8 builds it as one object literal would be (fast properties, all in the object): spreading
+  // an object grown key by key is two orders of magnitude slower.
+  return JSON.parse(JSON.stringify(proto)) as Record<string, unknown>;
 }
 
 const DIRECT: Record<number, number> = {
@@ -267,5 +330,5 @@ export function planTemplate(t: TemplateRecord): FieldPlan {
     }
     keep(F.RAW, rawKey(f));
   }
-  return { template: t, actions, keys, types, recordLength: variable ? -1 : fixed, minLength: min, hasAddress };
+  return { template: t, actions, keys, types, recordLength: variable ? -1 : fixed, minLength: min, hasAddress, proto: t.options ? {} : buildProto(t, actions) };
 }

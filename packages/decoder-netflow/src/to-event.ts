@@ -4,9 +4,9 @@
  * facts: sampling, boot time), and fixed-layout v1/v5/v7 records. Reads are bounds-checked against the set's end.
  */
 import type { FlowEvent } from '@sightline/core';
-import { ipv4String, ipv6String, macString } from '@sightline/capture';
+import { ipv6String, macString } from '@sightline/capture';
 import { hex, ntpMillis, sint, text, u16, u32, uint } from './wire/bytes.js';
-import { F, type FieldPlan } from './field-plan.js';
+import { ACTION_KEYS, F, type FieldPlan } from './field-plan.js';
 
 export type Attrs = Record<string, string | number | boolean | null>;
 
@@ -28,6 +28,8 @@ export interface PacketContext {
   systemInitMs: number;
   /** Sampling the exporter announced in options data, per sampler id (-1: no sampler id, exporter-wide). */
   samplers: ReadonlyMap<number, number> | undefined;
+  /** Bytes every record id of this packet starts with (record-id.ts). */
+  idPrefix: Uint8Array;
 }
 
 /** Where the last record ended (set by the record functions; avoids an allocation per record). */
@@ -81,6 +83,13 @@ export function typedValue(b: Uint8Array, o: number, len: number, type: string):
   }
 }
 
+const DEC: string[] = Array.from({ length: 256 }, (_, i) => String(i));
+
+/** Dotted IPv4 text (a table of the 256 byte values; no number formatting per address). */
+export function ipv4String(b: Uint8Array, o: number): string {
+  return DEC[b[o]!]! + '.' + DEC[b[o + 1]!]! + '.' + DEC[b[o + 2]!]! + '.' + DEC[b[o + 3]!]!;
+}
+
 function isZeroAddress(a: string): boolean {
   return a === '0.0.0.0' || a === '::';
 }
@@ -107,7 +116,10 @@ function variableLength(b: Uint8Array, o: number, end: number): number {
  * runs past the set's end (recordEnd = -1). On success `recordEnd` is the offset after the record.
  */
 export function dataRecordToEvent(b: Uint8Array, o: number, end: number, plan: FieldPlan, ctx: PacketContext): FlowEvent | undefined {
-  const e = { event_id: '', event_kind: 'flow', event_time: ctx.eventTime, src_ip: '0.0.0.0', dst_ip: '0.0.0.0' } as FlowEvent;
+  const e = { ...plan.proto } as unknown as FlowEvent;
+  e.event_time = ctx.eventTime;
+  e.src_ip = '0.0.0.0';
+  e.dst_ip = '0.0.0.0';
   const fields = plan.template.fields;
   const actions = plan.actions;
   let attrs: Attrs | undefined;
@@ -122,6 +134,7 @@ export function dataRecordToEvent(b: Uint8Array, o: number, end: number, plan: F
   let addresses = 0;
   let srcField = -1;
   let dstField = -1;
+  let unset = false;
   for (let i = 0; i < actions.length; i++) {
     let len = fields[i]!.length;
     if (len === 65535) {
@@ -373,9 +386,10 @@ export function dataRecordToEvent(b: Uint8Array, o: number, end: number, plan: F
     }
     if (!kept) {
       // A mapped element with a length the data model cannot hold (a 4-byte protocol, a 12-bit VLAN field
-      // carrying 5000): kept as it came, under its element key.
+      // carrying 5000): kept as it came, under its element key, and its ODM column left out.
       const f = fields[i]!;
       (attrs ??= {})[`ipfix.${f.pen}.${f.id}`] = hex(b, o, len);
+      unset = true;
     }
     o += len;
   }
@@ -407,16 +421,30 @@ export function dataRecordToEvent(b: Uint8Array, o: number, end: number, plan: F
     else if (finish >= 0 && begin < 0) begin = finish - durationMs;
   }
   if (begin >= 0) e.begin_time = Math.round(begin);
+  else if (e.begin_time !== undefined) delete e.begin_time;
   if (finish >= 0) e.end_time = Math.round(finish);
+  else if (e.end_time !== undefined) delete e.end_time;
   if (begin >= 0 && finish >= begin) e.duration = Math.round(finish - begin);
   else if (durationMs >= 0) e.duration = durationMs;
-
-  if (sampling === 0 && ctx.samplers !== undefined) sampling = ctx.samplers.get(samplerId) ?? ctx.samplers.get(-1) ?? 0;
-  if (sampling > 0) e.flow_sampling_rate = sampling;
+  else if (e.duration !== undefined) delete e.duration;
   e.flow_version = ctx.version;
   e.flow_domain_id = ctx.domain;
-  if (ctx.dvcIp !== undefined) e.dvc_ip = ctx.dvcIp;
-  if (ctx.dvcPort !== undefined) e.dvc_port = ctx.dvcPort;
+  if (ctx.dvcIp !== undefined) {
+    e.dvc_ip = ctx.dvcIp;
+    e.dvc_port = ctx.dvcPort ?? 0;
+  } else {
+    delete e.dvc_ip;
+    delete e.dvc_port;
+  }
+  if (unset) {
+    // Placeholders of columns no field filled (rare: only values of impossible lengths get here).
+    for (let i = 0; i < actions.length; i++) {
+      const f = fields[i]!;
+      if (attrs !== undefined && Object.hasOwn(attrs, `ipfix.${f.pen}.${f.id}`)) for (const k of ACTION_KEYS[actions[i]!] ?? []) delete (e as unknown as Record<string, unknown>)[k];
+    }
+  }
+  if (sampling === 0 && ctx.samplers !== undefined) sampling = ctx.samplers.get(samplerId) ?? ctx.samplers.get(-1) ?? 0;
+  if (sampling > 0) e.flow_sampling_rate = sampling;
   if (addresses === 0) (attrs ??= {})['netflow.no_address'] = true;
   if (attrs !== undefined) e.additional_attrs = attrs;
   return e;
@@ -471,50 +499,63 @@ export const V1_RECORD = 48;
  */
 export function fixedRecordToEvent(b: Uint8Array, o: number, ctx: PacketContext, sampling: number): FlowEvent {
   const v = ctx.version;
+  const first = u32(b, o + 24);
+  const last = u32(b, o + 28);
+  const begin = uptimeToEpoch(ctx.exportMs, ctx.uptimeMs, first);
+  const end = uptimeToEpoch(ctx.exportMs, ctx.uptimeMs, last);
+  const v1 = v === 1;
+  // One literal with every field: one object shape for all v1/v5/v7 events, no growing of its property store.
   const e = {
     event_id: '',
     event_kind: 'flow',
     event_time: ctx.eventTime,
     src_ip: ipv4String(b, o),
     dst_ip: ipv4String(b, o + 4),
+    flow_next_hop: ipv4String(b, o + 8),
+    flow_input: u16(b, o + 12),
+    flow_output: u16(b, o + 14),
+    flow_in_packets: u32(b, o + 16),
+    in_bytes: u32(b, o + 20),
+    begin_time: begin,
+    end_time: end,
+    duration: end - begin,
+    src_port: u16(b, o + 32),
+    dst_port: u16(b, o + 34),
+    net_flags: v1 ? b[o + 40]! : b[o + 37]!,
+    n_proto: b[o + 38]!,
+    src_tos: b[o + 39]!,
+    src_asn: v1 ? 0 : u16(b, o + 40),
+    dst_asn: v1 ? 0 : u16(b, o + 42),
+    src_mask: v1 ? 0 : b[o + 44]!,
+    dst_mask: v1 ? 0 : b[o + 45]!,
+    flow_sampling_rate: sampling,
+    flow_version: v,
+    flow_domain_id: ctx.domain,
+    dvc_ip: ctx.dvcIp,
+    dvc_port: ctx.dvcPort,
   } as FlowEvent;
-  const nh = ipv4String(b, o + 8);
-  e.flow_input = u16(b, o + 12);
-  e.flow_output = u16(b, o + 14);
-  e.flow_in_packets = u32(b, o + 16);
-  e.in_bytes = u32(b, o + 20);
-  const first = u32(b, o + 24);
-  const last = u32(b, o + 28);
-  const begin = uptimeToEpoch(ctx.exportMs, ctx.uptimeMs, first);
-  const end = uptimeToEpoch(ctx.exportMs, ctx.uptimeMs, last);
-  let attrs: Attrs | undefined;
-  if (begin >= 0 && end >= 0) {
-    e.begin_time = begin;
-    e.end_time = end;
-    if (end >= begin) e.duration = end - begin;
-  } else attrs = { flowStartSysUpTime: first, flowEndSysUpTime: last };
-  e.src_port = u16(b, o + 32);
-  e.dst_port = u16(b, o + 34);
-  if (v === 1) {
-    e.n_proto = b[o + 38]!;
-    e.src_tos = b[o + 39]!;
-    e.net_flags = b[o + 40]!;
-  } else {
-    e.net_flags = b[o + 37]!;
-    e.n_proto = b[o + 38]!;
-    e.src_tos = b[o + 39]!;
-    e.src_asn = u16(b, o + 40);
-    e.dst_asn = u16(b, o + 42);
-    if (b[o + 44]! <= 32) e.src_mask = b[o + 44]!;
-    if (b[o + 45]! <= 32) e.dst_mask = b[o + 45]!;
+  if (begin < 0 || end < 0 || end < begin) {
+    delete e.duration;
+    if (begin < 0 || end < 0) {
+      delete e.begin_time;
+      delete e.end_time;
+      e.additional_attrs = { flowStartSysUpTime: first, flowEndSysUpTime: last };
+    }
   }
-  e.flow_next_hop = nh;
-  if (sampling > 0) e.flow_sampling_rate = sampling;
-  e.flow_version = v;
-  e.flow_domain_id = ctx.domain;
-  if (ctx.dvcIp !== undefined) e.dvc_ip = ctx.dvcIp;
-  if (ctx.dvcPort !== undefined) e.dvc_port = ctx.dvcPort;
-  if (v === 7) (attrs ??= {})['routerSc'] = ipv4String(b, o + 48);
-  if (attrs !== undefined) e.additional_attrs = attrs;
+  if (v1) {
+    delete e.src_asn;
+    delete e.dst_asn;
+    delete e.src_mask;
+    delete e.dst_mask;
+  } else {
+    if (e.src_mask! > 32) delete e.src_mask;
+    if (e.dst_mask! > 32) delete e.dst_mask;
+  }
+  if (sampling === 0) delete e.flow_sampling_rate;
+  if (ctx.dvcIp === undefined) {
+    delete e.dvc_ip;
+    delete e.dvc_port;
+  }
+  if (v === 7) (e.additional_attrs ??= {})['routerSc'] = ipv4String(b, o + 48);
   return e;
 }
