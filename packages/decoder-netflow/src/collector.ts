@@ -164,6 +164,12 @@ export class FlowCollector {
       events.push(e);
     }
     this.stats.records += count;
+    // Bytes after the records the header counts are padding when zero; anything else is reported, not dropped
+    // (nfdump reads such bytes as further records; the header's count is what the format defines).
+    const used = headerLen + count * recLen;
+    if (p.length - used >= recLen && !allZero(p, used, p.length)) {
+      bad('SL_NETFLOW_BAD_PACKET', `NetFlow v${version} packet holds ${p.length - used} bytes (${Math.floor((p.length - used) / recLen)} records' worth) after the ${count} records its header counts; they are not decoded`, used);
+    }
   }
 
   #v9(p: Uint8Array, meta: PacketMeta, events: OdmEvent[], issues: Issue[], bad: (code: Issue['code'], message: string, from?: number) => void): void {

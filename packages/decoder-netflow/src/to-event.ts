@@ -445,9 +445,21 @@ export function dataRecordToEvent(b: Uint8Array, o: number, end: number, plan: F
   }
   if (sampling === 0 && ctx.samplers !== undefined) sampling = ctx.samplers.get(samplerId) ?? ctx.samplers.get(-1) ?? 0;
   if (sampling > 0) e.flow_sampling_rate = sampling;
+  icmpFromPort(e);
   if (addresses === 0) (attrs ??= {})['netflow.no_address'] = true;
   if (attrs !== undefined) e.additional_attrs = attrs;
   return e;
+}
+
+/**
+ * NetFlow v5 and most v9 exporters carry an ICMP message's type and code in the destination port (type * 256 +
+ * code) and have no ICMP field: when the record has none, they are read from there (the port is kept as sent).
+ */
+function icmpFromPort(e: FlowEvent): void {
+  if ((e.n_proto === 1 || e.n_proto === 58) && e.flow_icmp_type === undefined && e.dst_port !== undefined && e.dst_port > 0 && (e.src_port ?? 0) === 0) {
+    e.flow_icmp_type = e.dst_port >> 8;
+    e.flow_icmp_code = e.dst_port & 255;
+  }
 }
 
 /**
@@ -557,5 +569,6 @@ export function fixedRecordToEvent(b: Uint8Array, o: number, ctx: PacketContext,
     delete e.dvc_port;
   }
   if (v === 7) (e.additional_attrs ??= {})['routerSc'] = ipv4String(b, o + 48);
+  icmpFromPort(e);
   return e;
 }

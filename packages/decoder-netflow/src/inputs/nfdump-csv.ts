@@ -46,7 +46,8 @@ export function parseFlags(v: string): number | undefined {
 }
 
 const ip = (key: 'src_ip' | 'dst_ip' | 'flow_next_hop' | 'flow_bgp_next_hop' | 'dvc_ip', optional: boolean): Setter => (e, v) => {
-  const t = v.trim();
+  // nfdump prints an IPv4 address kept in an IPv6 record as ::a.b.c.d (IPv4-compatible): it is that IPv4 address.
+  const t = v.trim().replace(/^::(\d+\.\d+\.\d+\.\d+)$/, '$1');
   if (isIP(t) === 0) return false;
   if (optional && (t === '0.0.0.0' || t === '::')) return true;
   (e as unknown as Record<string, unknown>)[key] = t;
