@@ -39,7 +39,8 @@ function record(b, o, fields, nowMs) {
     else if (id === 4) b[o] = 6;
     else if (id === 6) b[o] = 0x1b;
     else if (id === 1 || id === 2) { if (len === 8) be32(b, o + 4, 40 + ((rand() * 100000) | 0)); else be32(b, o, 40 + ((rand() * 100000) | 0)); }
-    else if (id === 22 || id === 21) be32(b, o, 3_590_000 + ((rand() * 9000) | 0));
+    else if (id === 22) be32(b, o, 3_590_000 + ((rand() * 4000) | 0));
+    else if (id === 21) be32(b, o, 3_595_000 + ((rand() * 4000) | 0));
     else if (id === 152 || id === 153) { be32(b, o, Math.floor(nowMs / 4294967296)); be32(b, o + 4, nowMs >>> 0); }
     else if (len === 2) be16(b, o, 1);
     else if (len === 4) be32(b, o, 2);
