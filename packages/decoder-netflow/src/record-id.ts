@@ -16,7 +16,7 @@ let buf = new Uint8Array(4096);
 let view = new DataView(buf.buffer);
 const encoder = new TextEncoder();
 
-/** The part of the hashed bytes that is the same for every record of a packet. */
+/** The part of the hashed bytes that is the same for every record of a packet (a 128-bit digest of it). */
 export function packetIdPrefix(version: number, exporter: string, domain: number, eventTime: number, exportMs: number, uptimeMs: number, systemInitMs: number, sampling: number): Uint8Array {
   const ex = encoder.encode(exporter);
   const p = new Uint8Array(1 + 1 + 4 + 8 * 4 + 4 + 2 + ex.length);
@@ -31,7 +31,12 @@ export function packetIdPrefix(version: number, exporter: string, domain: number
   v.setUint32(38, sampling >>> 0);
   v.setUint16(42, ex.length);
   p.set(ex, 44);
-  return p;
+  // Hashed once per packet down to 16 bytes: every record id then hashes 16 bytes of context, not all of it.
+  const digest = new Uint8Array(16);
+  murmur3x86128(p, p.length, SEED ^ 0x5a5a, lanes);
+  const dv = new DataView(digest.buffer);
+  for (let i = 0; i < 4; i++) dv.setUint32(i * 4, lanes[i]!);
+  return digest;
 }
 
 /** The id of the record `raw[start, end)` of template `templateId`, at `ordinal`, in a packet with `prefix`. */
