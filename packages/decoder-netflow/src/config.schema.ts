@@ -4,6 +4,12 @@ export const configSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
+    csv_columns: {
+      type: 'array',
+      items: { type: 'string', pattern: '^[A-Za-z0-9_]+$' },
+      default: [],
+      description: 'Column names (nfdump CSV tokens: ts, te, td, sa, da, sp, dp, pr, flg, ipkt, ibyt, …, ra, tr) of nfdump CSV files written without a header line (`nfdump -q -o csv`). Files with a header use their own.',
+    },
     templates: {
       type: 'object',
       additionalProperties: false,
@@ -24,6 +30,7 @@ export const configSchema = {
 
 /** The step config after validation and defaults (durations and sizes still as written). */
 export interface NetflowConfig {
+  readonly csv_columns: readonly string[];
   readonly templates: {
     readonly store: 'memory' | 'redis';
     readonly ttl: string | number;

@@ -13,6 +13,8 @@ export interface NetflowDecoderOptions {
   readonly ttlMs: number;
   readonly pendingMaxBytes: number;
   readonly pendingMaxAgeMs: number;
+  /** Columns of headerless nfdump CSV files. */
+  readonly csvColumns?: readonly string[];
 }
 
 /**
@@ -87,13 +89,15 @@ export class NetflowDecoder implements Decoder {
         }
       },
     };
-    const format = sniffNetflow(bytes, 'stream')?.format;
+    let format = sniffNetflow(bytes, 'stream')?.format;
+    // A headerless nfdump CSV (`nfdump -q -o csv`) has nothing to recognise; with csv_columns set, text with commas is one.
+    if (format === undefined && (this.#o.csvColumns?.length ?? 0) > 0 && /^[\x20-\x7e]+,[\x20-\x7e,]*\r?\n/.test(bytes.subarray(0, 4096).toString('latin1'))) format = 'nfdump-csv';
     switch (format) {
       case 'pcap':
         yield* decodeCapture(replay, this.collector, batch, signal, this.captureStats);
         return;
       case 'nfdump-csv':
-        yield* decodeNfdumpCsv(replay, batch, signal, ctx.keepRaw);
+        yield* decodeNfdumpCsv(replay, batch, signal, ctx.keepRaw, this.#o.csvColumns ?? []);
         return;
       case 'nfcapd':
         yield* decodeNfcapd(replay, batch, signal, ctx.keepRaw);

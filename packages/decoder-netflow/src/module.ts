@@ -33,6 +33,7 @@ export function createNetflowDecoder(config: NetflowConfig, ctx: PluginContext, 
       ttlMs: storeConfig.ttlMs,
       pendingMaxBytes: parseSize(config.templates.pending_max_bytes),
       pendingMaxAgeMs: parseDuration(config.templates.pending_max_age),
+      csvColumns: config.csv_columns,
     },
     ctx.step,
   );

@@ -58,7 +58,7 @@ function allZeroFrom(b: Uint8Array, from: number, to: number): boolean {
   return true;
 }
 
-const CSV_HEADERS = ['ts,te,td,sa,da,sp,dp,pr', 'firstseen,duration,proto,srcaddr,srcport,dstaddr,dstport', 'tr,try,trm,trd,trh,trmi,trs,td,sa,da'];
+const CSV_HEADERS = ['ts,te,td,sa,da,sp,dp,pr', 'firstseen,duration,proto,srcaddr,srcport,dstaddr,dstport'];
 
 /** Which of the decoder's formats the probe is, with a confidence. */
 export function sniffNetflow(head: Uint8Array, framing: 'stream' | 'datagram'): { format: NetflowFormat; confidence: number } | undefined {

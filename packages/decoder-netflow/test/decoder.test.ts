@@ -193,6 +193,17 @@ describe('inputs and detection', () => {
     expect(b.issues).toMatchObject([{ code: 'SL_DECODE_MALFORMED', line: 2 }]);
   });
 
+  it('reads nfdump 1.6 CSV without a receive time (event time = flow start) and headerless CSV with configured columns', async () => {
+    const old = 'ts,te,td,sa,da,sp,dp,pr,flg,fwd,stos,ipkt,ibyt,opkt,obyt,in,out,sas,das,smk,dmk,dtos,dir,nh,nhb,svln,dvln,ismc,odmc,idmc,osmc,mpls1,mpls2,mpls3,mpls4,mpls5,mpls6,mpls7,mpls8,mpls9,mpls10,ra,eng\n2016-07-08 12:00:00,2016-07-08 12:00:01,1.000,10.0.0.1,10.0.0.2,1234,80,TCP,.AP.SF,0,0,4,400,0,0,1,2,0,0,0,0,0,0,0.0.0.0,0.0.0.0,0,0,00:00:00:00:00:00,00:00:00:00:00:00,00:00:00:00:00:00,00:00:00:00:00:00,0-0-0,0-0-0,0-0-0,0-0-0,0-0-0,0-0-0,0-0-0,0-0-0,0-0-0,0-0-0,192.0.2.1,0/0\n';
+    const a = await decode(stream('old.csv', Buffer.from(old)));
+    expect(a.issues).toEqual([]);
+    expect(a.events[0]).toMatchObject({ event_time: Date.UTC(2016, 6, 8, 12), begin_time: Date.UTC(2016, 6, 8, 12), net_flags: 0x1b, dvc_ip: '192.0.2.1', in_bytes: 400 });
+    const headerless = '2016-07-08 12:00:00,10.0.0.1,10.0.0.2,1234,80,TCP,4,400\n';
+    const b = await decode(stream('q.csv', Buffer.from(headerless)), { csv_columns: ['ts', 'sa', 'da', 'sp', 'dp', 'pr', 'ipkt', 'ibyt'] });
+    expect(b.issues).toEqual([]);
+    expect(b.events[0]).toMatchObject({ src_ip: '10.0.0.1', dst_port: 80, flow_in_packets: 4, event_time: Date.UTC(2016, 6, 8, 12) });
+  });
+
   it('says clearly when a stream is none of its formats', async () => {
     const { issues } = await decode(stream('notes.txt', Buffer.from('hello, this is not netflow\n')));
     expect(issues).toMatchObject([{ code: 'SL_DECODE_UNSUPPORTED' }]);

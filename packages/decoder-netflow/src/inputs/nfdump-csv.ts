@@ -4,10 +4,12 @@ import { Batcher } from './batches.js';
 
 /**
  * nfdump's CSV output (`nfdump -r FILE -o csv`), the input Apache Spot ingested (apache-spot.md §3.2). Columns are
- * found by the header's names, so the nfdump 1.6 / 1.7.1 48-column layout (`ts,te,td,sa,da,sp,dp,pr,flg,…,ra,
- * eng,exid,tr`), Spot's 27-column fork (`tr,try,…,ra`) and nfdump >= 1.7.4's short layout (`firstSeen,duration,
- * proto,srcAddr,…`) all read. Times are read as UTC (run nfdump with TZ=UTC, as Spot did). The trailing
- * `Summary` block is checked against the rows read: a file cut short is reported.
+ * found by the header's names, so nfdump 1.6's layouts (`ts,te,td,sa,da,…,mpls10,ra,eng` and the later one with
+ * `cl,sl,al,ra,eng,exid,tr`), 1.7.1's (the same 48 columns) and nfdump >= 1.7.4's short layout (`firstSeen,
+ * duration,proto,srcAddr,…`) all read; a file written without a header (`nfdump -q -o csv`, or a fork's own
+ * column set) reads with the step's `csv_columns` setting. Times are read as UTC (run nfdump with TZ=UTC, as Spot
+ * did). Without `tr` (receive time) the event time is the flow's start. The trailing `Summary` block is checked
+ * against the rows read: a file cut short is reported.
  */
 
 type Setter = (e: FlowEvent, v: string) => boolean;
@@ -151,17 +153,12 @@ const COLUMNS: Record<string, Setter> = {
     e.flow_domain_id = (Number(m[1]) << 8) | Number(m[2]);
     return true;
   },
-  // Spot's fork splits `tr` into parts; they are redundant with it.
-  try: ignore,
-  trm: ignore,
-  trd: ignore,
-  trh: ignore,
-  trmi: ignore,
-  trs: ignore,
   flows: ignore,
 };
 
-export async function* decodeNfdumpCsv(source: InputSource, batch: Batcher, signal: AbortSignal, keepRaw: boolean): AsyncGenerator<DecodeBatch> {
+const headerOf = (names: readonly string[]): { name: string; set: Setter | undefined }[] => names.map((n) => n.trim().toLowerCase()).map((name) => ({ name, set: COLUMNS[name] }));
+
+export async function* decodeNfdumpCsv(source: InputSource, batch: Batcher, signal: AbortSignal, keepRaw: boolean, columns: readonly string[] = []): AsyncGenerator<DecodeBatch> {
   let header: { name: string; set: Setter | undefined }[] | undefined;
   let rows = 0;
   let badRows = 0;
@@ -182,12 +179,15 @@ export async function* decodeNfdumpCsv(source: InputSource, batch: Batcher, sign
       }
       if (header === undefined) {
         const names = text.replace(/^\uFEFF/, '').split(',').map((h) => h.trim().toLowerCase());
-        if (!names.includes('sa') && !names.includes('srcaddr')) {
-          bad('SL_DECODE_MALFORMED', `line ${l.line} is not an nfdump CSV header (no source address column)`, l.line, l.offset, text);
+        if (names.includes('sa') || names.includes('srcaddr')) {
+          header = headerOf(names);
           continue;
         }
-        header = names.map((name) => ({ name, set: COLUMNS[name] }));
-        continue;
+        if (columns.length === 0) {
+          bad('SL_DECODE_MALFORMED', `line ${l.line} is not an nfdump CSV header (no source address column); for files without a header set the step's csv_columns`, l.line, l.offset, text);
+          continue;
+        }
+        header = headerOf(columns); // headerless file: this line is data
       }
       if (inSummary > 0) {
         // `Summary` / `flows,bytes,packets,…` / the numbers.
