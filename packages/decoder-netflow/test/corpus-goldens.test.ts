@@ -70,7 +70,7 @@ const KNOWN_DIFFERENCES: Record<string, { reason: string; verify: (events: FlowE
 
 const IGNORE = new Set(['template_id', 'observation_domain_id', 'source_id', 'type', 'exporter', 'flowStartSysUpTime', 'flowEndSysUpTime']);
 
-function judge(suite: string, name: string, events: FlowEvent[], golden: Record<string, unknown>[], nameOf: (k: string) => string | undefined, timeOf?: (i: number) => { start?: string; end?: string }, extraNote = ''): Row {
+function judge(suite: string, name: string, events: FlowEvent[], golden: Record<string, unknown>[], nameOf: (k: string) => string | undefined, timeOf?: (i: number) => { start?: string | undefined; end?: string | undefined }, extraNote = ''): Row {
   const total: FieldComparison = { compared: 0, absent: [], mismatches: [] };
   if (events.length !== golden.length) return { suite, name, status: 'failed', expected: golden.length, got: events.length, compared: 0, note: `event count differs ${extraNote}` };
   golden.forEach((g, i) => {

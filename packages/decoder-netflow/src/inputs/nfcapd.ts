@@ -1,3 +1,4 @@
+/// <reference path="../lz4js.d.ts" />
 import { type DecodeBatch, type FlowEvent, type InputSource, type Issue } from '@sightline/core';
 import { ipv6String } from '@sightline/capture';
 import { decompressBlock } from 'lz4js';
