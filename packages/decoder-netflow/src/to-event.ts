@@ -29,7 +29,7 @@ export interface PacketContext {
   /** Sampling the exporter announced in options data, per sampler id (-1: no sampler id, exporter-wide). */
   samplers: ReadonlyMap<number, number> | undefined;
   /** Bytes every record id of this packet starts with (record-id.ts). */
-  idPrefix: Uint8Array;
+  idPrefix: Uint32Array;
 }
 
 /** Where the last record ended (set by the record functions; avoids an allocation per record). */
@@ -85,9 +85,24 @@ export function typedValue(b: Uint8Array, o: number, len: number, type: string):
 
 const DEC: string[] = Array.from({ length: 256 }, (_, i) => String(i));
 
+/**
+ * A small direct-mapped cache of address texts: flow records repeat the same addresses (servers, gateways,
+ * next hops, the exporter's own networks), and a hit costs a multiply and a compare instead of a new string.
+ */
+const IP_SLOTS = 4096;
+const ipKeys = new Uint32Array(IP_SLOTS);
+const ipTexts: string[] = new Array<string>(IP_SLOTS).fill('');
+
 /** Dotted IPv4 text (a table of the 256 byte values; no number formatting per address). */
 export function ipv4String(b: Uint8Array, o: number): string {
-  return DEC[b[o]!]! + '.' + DEC[b[o + 1]!]! + '.' + DEC[b[o + 2]!]! + '.' + DEC[b[o + 3]!]!;
+  const k = ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
+  const slot = Math.imul(k, 0x9e3779b1) >>> 20;
+  const hit = ipTexts[slot]!;
+  if (ipKeys[slot] === k && hit !== '') return hit;
+  const s = DEC[b[o]!]! + '.' + DEC[b[o + 1]!]! + '.' + DEC[b[o + 2]!]! + '.' + DEC[b[o + 3]!]!;
+  ipKeys[slot] = k;
+  ipTexts[slot] = s;
+  return s;
 }
 
 function isZeroAddress(a: string): boolean {

@@ -119,7 +119,7 @@ export async function* decodeNfcapd(source: InputSource, batch: Batcher, signal:
   drop(40);
   let scratch: Uint8Array | undefined;
   let recordNo = 0;
-  const prefix = new Map<string, Uint8Array>();
+  const prefix = new Map<string, Uint32Array>();
   while (!signal.aborted) {
     if (!(await need(12))) {
       if (buf.length > 0) fail('SL_DECODE_TRUNCATED', `the file ends inside a block header (${buf.length} bytes left)`, buf);
