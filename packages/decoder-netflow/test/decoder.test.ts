@@ -19,6 +19,21 @@ describe('NetFlow v5', () => {
     expect(validateEvent(events[0]!).ok).toBe(true);
   });
 
+  it('reads NetFlow v1 and v7 records (their own header and record layouts)', async () => {
+    const v5 = v5Packet({ uptime: 10_000, secs: SECS, flows: [{ src: '10.7.0.1', dst: '10.7.0.2', packets: 2, bytes: 120, first: 5000, last: 9000, srcPort: 53, dstPort: 5353, flags: 0, proto: 17, tos: 4, srcAs: 65000, dstAs: 65001, srcMask: 8, dstMask: 16 }] });
+    // v7: the v5 header and record plus a 4-byte router_sc per record.
+    const v7 = Uint8Array.from([...v5.subarray(0, 24), ...v5.subarray(24, 72), 192, 0, 2, 99]);
+    v7[1] = 7;
+    // v1: a 16-byte header; the record keeps v5's first 36 bytes, then pad(2), protocol, tos, tcp flags, pad(7).
+    const v1 = Uint8Array.from([...v5.subarray(0, 16), ...v5.subarray(24, 60), 0, 0, 6, 8, 0x12, 0, 0, 0, 0, 0, 0, 0]);
+    v1[1] = 1;
+    const { events, issues } = await decode(datagrams('v1 v7', [{ bytes: v7 }, { bytes: v1 }]));
+    expect(issues).toEqual([]);
+    expect(events[0]).toMatchObject({ flow_version: 7, src_ip: '10.7.0.1', n_proto: 17, src_asn: 65000, dst_mask: 16, additional_attrs: { routerSc: '192.0.2.99' } });
+    expect(events[1]).toMatchObject({ flow_version: 1, src_ip: '10.7.0.1', n_proto: 6, src_tos: 8, net_flags: 0x12, in_bytes: 120 });
+    expect(events[1]!.src_asn).toBeUndefined();
+  });
+
   it('quarantines a packet whose record count lies (more records than the format or the packet can hold)', async () => {
     const p = v5Packet({ uptime: 1, secs: SECS, flows: [{ src: '10.0.0.1', dst: '10.0.0.2', packets: 1, bytes: 1, first: 0, last: 0, srcPort: 1, dstPort: 2, proto: 17 }] });
     const lying = Uint8Array.from(p);
