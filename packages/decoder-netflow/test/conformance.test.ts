@@ -5,7 +5,8 @@ import { type DecoderSample, decoderConformance, registerConformance } from '@si
 import { describe, it } from 'vitest';
 import { corpus } from '../../../test/corpus.js';
 import { manifest } from '../src/index.js';
-import { IE, type Field, V9_FLOW_FIELDS, ipfixMessage, nfdumpCsv, v5Packet, v9Packet } from './encode.js';
+import { compressBlock } from 'lz4js';
+import { IE, type Field, V9_FLOW_FIELDS, ipfixMessage, nfcapdFile, nfdumpCsv, v5Packet, v9Packet } from './encode.js';
 
 // The decoder contract (valid events, coded issues, deterministic ids, streaming, chunk-independence, fuzzing),
 // on inputs the project makes itself: one of each format the decoder reads.
@@ -18,6 +19,13 @@ const ipfix = ipfixMessage({ secs: SECS, domain: 3, sets: [{ template: [{ id: 30
 const capture = pcapFile([v5, v9, ipfix].map((payload, i) => ({ timeMs: 1_700_000_000_000 + i, data: udpFrame({ src: '192.0.2.9', dst: '192.0.2.1', srcPort: 40000 + i, dstPort: 2055, payload }) })));
 const csv = Buffer.from(nfdumpCsv([['2023-05-14 17:28:32', '2023-05-14 17:28:33', '10.0.0.1', '10.0.0.2', 443, 53744, 'TCP', '...AP.S.', 3, 436, '2023-05-14 17:29:00.304'], ['2023-05-14 17:28:34', '2023-05-14 17:28:35', '10.0.0.3', '10.0.0.4', 53, 5353, 'UDP', '........', 1, 60, '2023-05-14 17:29:00.304']]));
 
+const nfFlows = [1, 2, 3].map((i) => ({ first: 1_700_000_000_000 + i, last: 1_700_000_001_000 + i, received: 1_700_000_002_000, packets: i, bytes: 100 * i, srcPort: 1000 + i, dstPort: 53, proto: 17, src: `10.3.0.${i}`, dst: '10.3.1.1', exporter: '192.0.2.3' }));
+const lz4 = (block: Uint8Array): Uint8Array => {
+  const out = new Uint8Array(block.length * 2 + 64);
+  const n = compressBlock(block, out, 0, block.length, new Uint32Array(65536));
+  return out.subarray(0, n);
+};
+
 const samples: DecoderSample[] = [
   { name: 'NetFlow v5 datagram, project encoder', bytes: v5, framing: 'datagram', minEvents: 3 },
   { name: 'NetFlow v9 template + data datagram, project encoder', bytes: v9, framing: 'datagram', minEvents: 3 },
@@ -25,6 +33,8 @@ const samples: DecoderSample[] = [
   { name: 'pcap of v5, v9 and IPFIX exports, project capture writer', bytes: capture, minEvents: 8 },
   { name: 'nfdump 1.7 CSV, project writer', bytes: csv, minEvents: 2 },
   { name: 'v9 then v5 raw payloads back to back', bytes: Uint8Array.from([...v9, ...v5]), minEvents: 6 },
+  { name: 'nfcapd file (nfdump 1.7 layout), project writer', bytes: nfcapdFile(nfFlows), minEvents: 3 },
+  { name: 'LZ4 nfcapd file, project writer', bytes: nfcapdFile(nfFlows, lz4), minEvents: 3 },
 ];
 
 registerConformance(decoderConformance({ manifest, samples, fuzzCases: 300 }), { describe, it });

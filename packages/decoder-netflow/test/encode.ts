@@ -189,3 +189,24 @@ export function nfdumpCsv(rows: [string, string, string, string, number, number,
   const packets = rows.reduce((n, r) => n + r[8], 0);
   return `${header}\n${lines.join('\n')}\nSummary\nflows,bytes,packets,avg_bps,avg_pps,avg_bpp\n${rows.length},${bytes},${packets},0,0,0\n`;
 }
+
+/** An nfdump 1.7 file (layout 2) with one data block of V3 records (generic flow, IPv4 addresses, exporter). */
+export function nfcapdFile(flows: { first: number; last: number; received: number; packets: number; bytes: number; srcPort: number; dstPort: number; proto: number; src: string; dst: string; exporter: string }[], compress?: (block: Uint8Array) => Uint8Array): Uint8Array {
+  const le16 = (v: number): number[] => [v & 255, (v >> 8) & 255];
+  const le32 = (v: number): number[] => [v & 255, (v >>> 8) & 255, (v >>> 16) & 255, (v >>> 24) & 255];
+  const le64 = (v: number): number[] => [...le32(v >>> 0), ...le32(Math.floor(v / 4294967296))];
+  const ip = (s: string): number[] => le32(s.split('.').reduce((a, x) => a * 256 + Number(x), 0));
+  const records: number[] = [];
+  for (const f of flows) {
+    const generic = [...le16(1), ...le16(52), ...le64(f.first), ...le64(f.last), ...le64(f.received), ...le64(f.packets), ...le64(f.bytes), ...le16(f.srcPort), ...le16(f.dstPort), f.proto, 0, 0, 0];
+    const v4 = [...le16(2), ...le16(12), ...ip(f.src), ...ip(f.dst)];
+    const rcv = [...le16(12), ...le16(8), ...ip(f.exporter)];
+    const body = [...generic, ...v4, ...rcv];
+    records.push(...le16(11), ...le16(12 + body.length), ...le16(3), 0, 0, ...le16(1), 0, 9, ...body);
+  }
+  const raw = Uint8Array.from(records);
+  const data = compress === undefined ? raw : compress(raw);
+  const header = [...le16(0xa50c), ...le16(2), ...le32(0x01070100), ...le64(1_700_000_000), compress === undefined ? 0 : 3, 0, ...le16(0), ...le32(1), ...le64(0), ...le32(0), ...le32(1)];
+  const block = [...le32(flows.length), ...le32(data.length), ...le16(3), ...le16(0)];
+  return Uint8Array.from([...header, ...block, ...data]);
+}

@@ -15,7 +15,8 @@ import { Batcher } from './batches.js';
  */
 
 const COMPRESSION = ['none', 'LZO', 'BZ2', 'LZ4', 'ZSTD'];
-const MAX_BLOCK = 64 << 20;
+/** nfdump writes blocks of at most 5 MiB (its BUFFSIZE); a larger declared size is corruption, not a reason to allocate. */
+const MAX_BLOCK = 8 << 20;
 const V3_RECORD = 11;
 
 const le16 = (b: Uint8Array, o: number): number => b[o]! | (b[o + 1]! << 8);
@@ -63,17 +64,20 @@ export async function* decodeNfcapd(source: InputSource, batch: Batcher, signal:
   let ended = false;
   const it = source.chunks()[Symbol.asyncIterator]();
   const need = async (n: number): Promise<boolean> => {
-    while (buf.length < n && !ended) {
+    if (buf.length >= n) return true;
+    // Collect chunks and join them once (a block spans many chunks; joining at each chunk would copy it over and over).
+    const parts: Uint8Array[] = [buf];
+    let have = buf.length;
+    while (have < n && !ended) {
       const r = await it.next();
       if (r.done === true) {
         ended = true;
         break;
       }
-      const next = new Uint8Array(buf.length + r.value.bytes.length);
-      next.set(buf);
-      next.set(r.value.bytes, buf.length);
-      buf = next;
+      parts.push(r.value.bytes);
+      have += r.value.bytes.length;
     }
+    if (parts.length > 1) buf = Buffer.concat(parts);
     return buf.length >= n;
   };
   const drop = (n: number): void => {
