@@ -1,4 +1,4 @@
-import { validateEvent } from '@sightline/core';
+import { type InputChunk, type InputSource, validateEvent } from '@sightline/core';
 import { pcapFile, udpFrame } from '@sightline/capture';
 import { describe, expect, it } from 'vitest';
 import { sniffNetflow } from '../src/index.js';
@@ -217,6 +217,28 @@ describe('inputs and detection', () => {
     const b = await decode(stream('q.csv', Buffer.from(headerless)), { csv_columns: ['ts', 'sa', 'da', 'sp', 'dp', 'pr', 'ipkt', 'ibyt'] });
     expect(b.issues).toEqual([]);
     expect(b.events[0]).toMatchObject({ src_ip: '10.0.0.1', dst_port: 80, flow_in_packets: 4, event_time: Date.UTC(2016, 6, 8, 12) });
+  });
+
+  it('hands on what it decoded from a live datagram source that goes quiet, without waiting for a full batch', async () => {
+    const { decoder, ctx } = await makeDecoder();
+    let release!: () => void;
+    const quiet = new Promise<void>((r) => (release = r));
+    const source: InputSource = {
+      name: 'udp://127.0.0.1:2055',
+      framing: 'datagram',
+      async *chunks(): AsyncGenerator<InputChunk> {
+        yield { bytes: v9, offset: 0, receivedAt: 1_700_000_000_000, peer: { address: '192.0.2.7', port: 2055 } };
+        await quiet; // the exporter says nothing more for a while
+      },
+    };
+    const started = Date.now();
+    const it = decoder.decode(source, { ...ctx, batchSize: 1000, keepRaw: false })[Symbol.asyncIterator]();
+    const first = await it.next();
+    expect(first.done).toBe(false);
+    expect(first.value!.events).toHaveLength(1);
+    expect(Date.now() - started).toBeLessThan(5000);
+    release();
+    while (!(await it.next()).done);
   });
 
   it('says clearly when a stream is none of its formats', async () => {

@@ -1,16 +1,40 @@
-import type { DecodeBatch, InputSource } from '@sightline/core';
+import type { DecodeBatch, InputChunk, InputSource } from '@sightline/core';
 import type { FlowCollector, PacketMeta } from '../collector.js';
 import { exportPacketLength } from '../sniff.js';
 import { u16 } from '../wire/bytes.js';
 import { Batcher } from './batches.js';
 
+/** Longest a decoded event waits in a partly filled batch on a live datagram source. */
+const FLUSH_MS = 200;
+
 /**
  * Export packets from a datagram source (the runtime's udp input, or a replay): each chunk is one packet, its
- * `peer` the exporter and `receivedAt` the event time.
+ * `peer` the exporter and `receivedAt` the event time. A live collector may go quiet: what is decoded is handed on
+ * when a batch is full or at most FLUSH_MS after it was decoded, whether more datagrams come or not.
  */
 export async function* decodeDatagrams(source: InputSource, collector: FlowCollector, batch: Batcher, signal: AbortSignal): AsyncGenerator<DecodeBatch> {
-  for await (const chunk of source.chunks()) {
+  const it = source.chunks()[Symbol.asyncIterator]();
+  let next = it.next();
+  let since = 0; // when the oldest thing in the batch was decoded
+  for (;;) {
     if (signal.aborted) break;
+    let r: IteratorResult<InputChunk>;
+    if (batch.events.length + batch.issues.length === 0) r = await next;
+    else {
+      const wait = Math.max(0, FLUSH_MS - (Date.now() - since));
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), wait)));
+      const got = await Promise.race([next, timeout]);
+      clearTimeout(timer);
+      if (got === 'timeout') {
+        yield* batch.take(true);
+        continue;
+      }
+      r = got;
+    }
+    if (r.done === true) break;
+    next = it.next();
+    const chunk = r.value;
     const peer = chunk.peer;
     const meta: PacketMeta = {
       exporter: peer === undefined ? '' : `${peer.address}:${peer.port}`,
@@ -21,9 +45,12 @@ export async function* decodeDatagrams(source: InputSource, collector: FlowColle
       source: source.name,
       offset: undefined,
     };
+    const before = batch.events.length + batch.issues.length;
     collector.decodePacket(chunk.bytes, meta, batch.events, batch.issues);
     if (collector.needsSync) await collector.sync(batch.events, batch.issues);
-    yield* batch.take();
+    if (before === 0 && batch.events.length + batch.issues.length > 0) since = Date.now();
+    if (batch.full) yield* batch.take();
+    else if (batch.events.length + batch.issues.length > 0 && Date.now() - since >= FLUSH_MS) yield* batch.take(true);
   }
   await collector.finish(batch.events, batch.issues);
   yield* batch.take(true);
