@@ -6,6 +6,7 @@ import { Batcher } from './batches.js';
 
 /** Longest a decoded event waits in a partly filled batch on a live datagram source. */
 const FLUSH_MS = 200;
+const NOT_YET = Promise.resolve('not-yet' as const);
 
 /**
  * Export packets from a datagram source (the runtime's udp input, or a replay): each chunk is one packet, its
@@ -21,16 +22,21 @@ export async function* decodeDatagrams(source: InputSource, collector: FlowColle
     let r: IteratorResult<InputChunk>;
     if (batch.events.length + batch.issues.length === 0) r = await next;
     else {
-      const wait = Math.max(0, FLUSH_MS - (Date.now() - since));
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), wait)));
-      const got = await Promise.race([next, timeout]);
-      clearTimeout(timer);
-      if (got === 'timeout') {
-        yield* batch.take(true);
-        continue;
+      // A datagram already waiting (a busy exporter, a replay) is taken without arming a timer.
+      const ready = await Promise.race([next, NOT_YET]);
+      if (ready !== 'not-yet') r = ready;
+      else {
+        const wait = Math.max(0, FLUSH_MS - (Date.now() - since));
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), wait)));
+        const got = await Promise.race([next, timeout]);
+        clearTimeout(timer);
+        if (got === 'timeout') {
+          yield* batch.take(true);
+          continue;
+        }
+        r = got;
       }
-      r = got;
     }
     if (r.done === true) break;
     next = it.next();
@@ -52,6 +58,7 @@ export async function* decodeDatagrams(source: InputSource, collector: FlowColle
     if (batch.full) yield* batch.take();
     else if (batch.events.length + batch.issues.length > 0 && Date.now() - since >= FLUSH_MS) yield* batch.take(true);
   }
+  if (signal.aborted) void it.return?.(undefined)?.catch(() => undefined); // let a live source close its socket
   await collector.finish(batch.events, batch.issues);
   yield* batch.take(true);
 }
