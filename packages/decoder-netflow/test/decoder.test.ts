@@ -137,6 +137,18 @@ describe('IPFIX', () => {
     for (const e of events) expect(validateEvent(e).ok).toBe(true);
   });
 
+  it('turns IPFIX uptime stamps into times once options data gives the exporter\'s boot time, and keeps them raw before', async () => {
+    const f: Field[] = [{ id: IE.src4, length: 4 }, { id: IE.dst4, length: 4 }, { id: IE.first, length: 4 }, { id: IE.last, length: 4 }];
+    const opt = { options: { id: 500, scope: [{ id: 144, length: 4 }], fields: [{ id: IE.systemInit, length: 8 }] } };
+    const before = ipfixMessage({ secs: SECS, domain: 9, sets: [{ template: [{ id: 300, fields: f }] }, { data: { id: 300, fields: f, rows: [['10.0.0.1', '10.0.0.2', 1000, 2000]] } }] });
+    const after = ipfixMessage({ secs: SECS, domain: 9, sets: [opt, { data: { id: 500, fields: [{ id: 144, length: 4 }, { id: IE.systemInit, length: 8 }], rows: [[1, 1_699_999_000_000]] } }, { data: { id: 300, fields: f, rows: [['10.0.0.3', '10.0.0.4', 1000, 2000]] } }] });
+    const { events, issues } = await decode(datagrams('boot', [{ bytes: before }, { bytes: after }]));
+    expect(issues).toEqual([]);
+    expect(events[0]!.begin_time).toBeUndefined();
+    expect(events[0]!.additional_attrs).toMatchObject({ flowStartSysUpTime: 1000, flowEndSysUpTime: 2000 });
+    expect(events[1]).toMatchObject({ begin_time: 1_699_999_001_000, end_time: 1_699_999_002_000, duration: 1000 });
+  });
+
   it('withdraws a template (field count 0) so later data waits for a new one', async () => {
     const f: Field[] = [{ id: IE.src4, length: 4 }, { id: IE.dst4, length: 4 }];
     const t = ipfixMessage({ secs: SECS, sets: [{ template: [{ id: 300, fields: f }] }, { data: { id: 300, fields: f, rows: [['10.0.0.1', '10.0.0.2']] } }] });
