@@ -47,8 +47,8 @@ const utf8 = new TextDecoder('utf-8', { fatal: false });
 export function text(b: Uint8Array, o: number, len: number): string {
   let end = o + len;
   while (end > o && b[end - 1] === 0) end--;
-  let ascii = true;
-  for (let i = o; i < end; i++) if (b[i]! >= 0x80 || b[i] === 0) ascii = false;
+  let ascii = end - o <= 256; // short ASCII strings in one call; long ones (up to 64 KiB) through the decoder
+  for (let i = o; ascii && i < end; i++) if (b[i]! >= 0x80 || b[i] === 0) ascii = false;
   if (ascii) return String.fromCharCode.apply(null, b.subarray(o, end) as unknown as number[]);
   return utf8.decode(b.subarray(o, end)).replace(/\u0000/g, '');
 }
