@@ -306,8 +306,8 @@ export function planTemplate(t: TemplateRecord): FieldPlan {
         owner.set(action, i);
         actions[i] = action;
         taken.add(action);
-        if (action === F.SRC_IP || action === F.DST_IP) {
-          hasAddress = true;
+        if (action === F.SRC_IP || action === F.DST_IP) hasAddress = true;
+        if (action === F.SRC_IP || action === F.DST_IP || action === F.SAMPLER_ID) {
           const info = ianaElement(f.id);
           keys[i] = info?.name ?? rawKey(f);
         }

@@ -337,7 +337,8 @@ export function dataRecordToEvent(b: Uint8Array, o: number, end: number, plan: F
         else kept = false;
         break;
       case F.SAMPLER_ID:
-        if (numeric) samplerId = uint(b, o, len);
+        // Used to find the sampler's interval, and kept: it names the sampler (samplerId / selectorId).
+        if (numeric) (attrs ??= {})[plan.keys[i]!] = samplerId = uint(b, o, len);
         else kept = false;
         break;
       case F.FIRST_UPTIME:

@@ -98,6 +98,15 @@ function tsharkFlows(payloads: Uint8Array[]): string[] | undefined {
   }
 }
 
+/** Single golden fields that record another decoder's mistake: left out of the comparison, our value checked instead. */
+const FIELD_DIFFERENCES: Record<string, { field: string; reason: string; verify: (events: FlowEvent[]) => string | undefined }> = {
+  'Netflow 9 Cisco ASR 9000 series template 260': {
+    field: 'samplerId',
+    reason: "the template's FLOW_SAMPLER_ID is 2 bytes (00 01); flowbeat reads 0, tshark and we read 1",
+    verify: (events) => (events.every((e) => e.additional_attrs?.['samplerId'] === 1) ? undefined : 'expected samplerId 1 on every event'),
+  },
+};
+
 const IGNORE = new Set(['template_id', 'observation_domain_id', 'source_id', 'type', 'exporter', 'flowStartSysUpTime', 'flowEndSysUpTime']);
 
 function judge(suite: string, name: string, events: FlowEvent[], golden: Record<string, unknown>[], nameOf: (k: string) => string | undefined, timeOf?: (i: number) => { start?: string | undefined; end?: string | undefined }, extraNote = ''): Row {
@@ -170,7 +179,14 @@ describe.skipIf(!c.available)(`NetFlow goldens of the corpus${c.note}`, () => {
         rows.push({ suite: 'flowbeat', name: tc.name, status: problem === undefined ? 'skipped' : 'failed', expected: golden.length, got: out.events.length, compared: 0, note: problem ?? `known difference, checked: ${known.reason}` });
         continue;
       }
-      rows.push(judge('flowbeat', tc.name, out.events, golden, (k) => k, (i) => ({ start: events[i]!.Fields['event']?.['start'] as string | undefined, end: events[i]!.Fields['event']?.['end'] as string | undefined }), issues));
+      const fieldKnown = FIELD_DIFFERENCES[tc.name];
+      const checked = fieldKnown?.verify(out.events);
+      const row = judge('flowbeat', tc.name, out.events, golden, (k) => (fieldKnown !== undefined && k === fieldKnown.field ? undefined : k), (i) => ({ start: events[i]!.Fields['event']?.['start'] as string | undefined, end: events[i]!.Fields['event']?.['end'] as string | undefined }), issues);
+      if (fieldKnown !== undefined) {
+        if (checked !== undefined) row.status = 'failed';
+        row.note = `${row.note} ${checked ?? `(${fieldKnown.field} not compared, checked: ${fieldKnown.reason})`}`.trim();
+      }
+      rows.push(row);
     }
   });
 
