@@ -87,6 +87,8 @@ export class FlowCollector {
   #misses = new Map<string, TemplateKey>();
   #storeFailed = false;
   #now = 0;
+  /** When each missing key was last looked up in the store (input time): a template-less stream asks once a second, not per packet. */
+  readonly #lookedUp = new Map<string, number>();
 
   constructor(options: CollectorOptions) {
     this.#o = options;
@@ -423,6 +425,10 @@ export class FlowCollector {
       this.#misses.clear();
       for (const [ks, key] of misses) {
         if (this.#cache.has(ks)) continue;
+        const last = this.#lookedUp.get(ks);
+        if (last !== undefined && this.#now - last < 1000 && this.#now >= last) continue;
+        this.#lookedUp.set(ks, this.#now);
+        if (this.#lookedUp.size > 65536) this.#lookedUp.delete(this.#lookedUp.keys().next().value!);
         let found: StoredTemplate | undefined;
         try {
           found = await this.#o.store.get(key, this.#now);
@@ -438,7 +444,10 @@ export class FlowCollector {
   /** End of input: what still waits for a template is quarantined. */
   async finish(events: OdmEvent[], issues: Issue[]): Promise<void> {
     // A last look in the shared store: another worker may hold the templates.
-    for (const key of this.#pending.keys()) this.#misses.set(templateKeyString(key), key);
+    for (const key of this.#pending.keys()) {
+      this.#misses.set(templateKeyString(key), key);
+      this.#lookedUp.delete(templateKeyString(key));
+    }
     await this.sync(events, issues);
     for (const set of this.#pending.drain()) this.#quarantine(set, 'no template came before the end of the input', issues);
   }
