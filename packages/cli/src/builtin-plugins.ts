@@ -1,4 +1,5 @@
 import { PluginRegistry, type PluginManifest, referenceManifests } from '@sightline/core';
+import { manifest as netflowDecoder } from '@sightline/decoder-netflow';
 import { manifests as contextManifests } from '@sightline/enrich-context';
 import { manifest as heuristicsModel } from '@sightline/model-heuristics';
 import { manifest as elasticSink } from '@sightline/sink-elastic';
@@ -11,6 +12,7 @@ import { manifest as splunkSink } from '@sightline/sink-splunk';
  */
 export const BUILTIN_MANIFESTS: readonly { readonly manifest: PluginManifest; readonly pkg: string }[] = [
   ...referenceManifests.map((manifest) => ({ manifest, pkg: '@sightline/core' })),
+  { manifest: netflowDecoder, pkg: '@sightline/decoder-netflow' },
   ...contextManifests.map((manifest) => ({ manifest, pkg: '@sightline/enrich-context' })),
   { manifest: heuristicsModel, pkg: '@sightline/model-heuristics' },
   { manifest: fileSink, pkg: '@sightline/sink-file' },
