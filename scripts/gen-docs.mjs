@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Generates the reference pages in docs/reference/ from the code: error codes, the data model, the pipeline
-// config, and the CLI's exit codes. A test fails when a committed page differs from what this produces.
+// config, the CLI's exit codes and the built-in plugins' settings. A test fails when a committed page differs from what this produces.
 //
 //   node scripts/gen-docs.mjs          write the pages (needs `npm run build` first)
 //   node scripts/gen-docs.mjs --check  exit 1 when a page is out of date
@@ -138,6 +138,42 @@ function cliPage(cli) {
   return lines.join('\n');
 }
 
+/** Flattens a plugin's config schema into rows: nested objects as `a.b`, arrays of objects as `a[].b`. */
+function configRows(props, required = [], prefix = '', depth = 0, rows = []) {
+  for (const [name, p] of Object.entries(props ?? {})) {
+    if (p === true || p === false) continue;
+    const path = `${prefix}${name}`;
+    const def = p.default === undefined ? '' : `\`${JSON.stringify(p.default)}\``;
+    rows.push(`| \`${path}\`${required.includes(name) ? ' (required)' : ''} | ${cell(typeOf(p))} | ${cell(def)} | ${cell(p.description)} |`);
+    if (depth >= 3) continue;
+    if (p.type === 'object' && p.properties) configRows(p.properties, p.required, `${path}.`, depth + 1, rows);
+    if (p.type === 'array' && p.items?.type === 'object' && p.items.properties) configRows(p.items.properties, p.items.required, `${path}[].`, depth + 1, rows);
+  }
+  return rows;
+}
+
+function pluginsPage(cli) {
+  const lines = [BANNER, '# Built-in plugins', ''];
+  lines.push(
+    'The plugins this distribution ships, with every setting of their `config:` block. Each package\'s README says',
+    'more (formats, mappings, limits); `sightline plugins` lists what is installed, third-party plugins included.',
+    '',
+    '| plugin | kind | package | what it does |',
+    '|---|---|---|---|',
+  );
+  const kindOrder = ['decoder', 'enricher', 'model', 'sink'];
+  const sorted = [...cli.BUILTIN_MANIFESTS].sort((a, b) => kindOrder.indexOf(a.manifest.kind) - kindOrder.indexOf(b.manifest.kind) || a.manifest.name.localeCompare(b.manifest.name));
+  for (const { manifest: m, pkg } of sorted) lines.push(`| [\`${m.name}\`](#${m.name}) | ${m.kind} | \`${pkg}\` | ${cell(m.description)} |`);
+  lines.push('');
+  for (const { manifest: m, pkg } of sorted) {
+    lines.push(`## ${m.name}`, '', `${m.kind} from \`${pkg}\` ${m.version}. ${m.description}`, '');
+    const rows = configRows(m.configSchema.properties, m.configSchema.required);
+    if (rows.length === 0) lines.push('No settings.', '');
+    else lines.push('| setting | type | default | description |', '|---|---|---|---|', ...rows, '');
+  }
+  return lines.join('\n');
+}
+
 export async function generateDocs() {
   const core = await import(pathToFileURL(join(root, 'packages/core/dist/index.js')).href);
   const cli = await import(pathToFileURL(join(root, 'packages/cli/dist/index.js')).href);
@@ -147,6 +183,7 @@ export async function generateDocs() {
     [join(out, 'data-model.md'), dataModelPage()],
     [join(out, 'pipeline-config.md'), configPage()],
     [join(out, 'cli.md'), cliPage(cli)],
+    [join(out, 'plugins.md'), pluginsPage(cli)],
   ]);
 }
 
