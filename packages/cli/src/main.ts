@@ -1,13 +1,4 @@
 import { CORE_VERSION, allErrorCodes } from '@sightline/core';
-import { RETRY_HELP, STATUS_HELP, SUBMIT_HELP, WORKER_HELP, retryFailedCommand, statusCommand, submitCommand, workerCommand } from './commands/cluster.js';
-import { DECODE_HELP, decodeCommand } from './commands/decode.js';
-import { DEMO_HELP, demoCommand } from './commands/demo.js';
-import { PLUGIN_NEW_HELP, pluginCommand } from './commands/plugin-new.js';
-import { PLUGINS_HELP, pluginsCommand } from './commands/plugins.js';
-import { RUN_HELP, runCommand } from './commands/run.js';
-import { SERVE_HELP, serveCommand } from './commands/serve.js';
-import { SIMULATE_HELP, simulateCommand } from './commands/simulate.js';
-import { VALIDATE_HELP, validateCommand } from './commands/validate.js';
 import { EXIT, EXIT_DESCRIPTIONS, exitCodeFor } from './exit-codes.js';
 import { type CliIo, UsageError, printError, processIo } from './io.js';
 
@@ -35,22 +26,33 @@ Start with the sample: sightline run examples/sample/sample.pipeline.yaml
 Each command has --help. Docs: README.md, docs/reference/ (config, errors, data model, CLI).
 `;
 
-const COMMANDS: Record<string, { run: (argv: string[], io: CliIo) => Promise<number>; help: string }> = {
-  run: { run: runCommand, help: RUN_HELP },
-  validate: { run: validateCommand, help: VALIDATE_HELP },
-  decode: { run: decodeCommand, help: DECODE_HELP },
-  plugins: { run: pluginsCommand, help: PLUGINS_HELP },
-  plugin: { run: pluginCommand, help: PLUGIN_NEW_HELP },
-  simulate: { run: simulateCommand, help: SIMULATE_HELP },
-  demo: { run: demoCommand, help: DEMO_HELP },
-  worker: { run: workerCommand, help: WORKER_HELP },
-  submit: { run: submitCommand, help: SUBMIT_HELP },
-  status: { run: statusCommand, help: STATUS_HELP },
-  'retry-failed': { run: retryFailedCommand, help: RETRY_HELP },
-  serve: { run: serveCommand, help: SERVE_HELP },
+interface Command {
+  readonly run: (argv: string[], io: CliIo) => Promise<number>;
+  readonly help: string;
+}
+
+// Commands load when used, so \`sightline run\` does not pay for the console's web server or the simulator.
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  run: async () => import('./commands/run.js').then((m) => ({ run: m.runCommand, help: m.RUN_HELP })),
+  validate: async () => import('./commands/validate.js').then((m) => ({ run: m.validateCommand, help: m.VALIDATE_HELP })),
+  decode: async () => import('./commands/decode.js').then((m) => ({ run: m.decodeCommand, help: m.DECODE_HELP })),
+  plugins: async () => import('./commands/plugins.js').then((m) => ({ run: m.pluginsCommand, help: m.PLUGINS_HELP })),
+  plugin: async () => import('./commands/plugin-new.js').then((m) => ({ run: m.pluginCommand, help: m.PLUGIN_NEW_HELP })),
+  simulate: async () => import('./commands/simulate.js').then((m) => ({ run: m.simulateCommand, help: m.SIMULATE_HELP })),
+  demo: async () => import('./commands/demo.js').then((m) => ({ run: m.demoCommand, help: m.DEMO_HELP })),
+  worker: async () => import('./commands/cluster.js').then((m) => ({ run: m.workerCommand, help: m.WORKER_HELP })),
+  submit: async () => import('./commands/cluster.js').then((m) => ({ run: m.submitCommand, help: m.SUBMIT_HELP })),
+  status: async () => import('./commands/cluster.js').then((m) => ({ run: m.statusCommand, help: m.STATUS_HELP })),
+  'retry-failed': async () => import('./commands/cluster.js').then((m) => ({ run: m.retryFailedCommand, help: m.RETRY_HELP })),
+  serve: async () => import('./commands/serve.js').then((m) => ({ run: m.serveCommand, help: m.SERVE_HELP })),
 };
 
-function helpTopic(topic: string | undefined, io: CliIo): number {
+/** A command's handler and help, loaded on first use; undefined for an unknown name. */
+export async function loadCommand(name: string): Promise<Command | undefined> {
+  return Object.hasOwn(COMMANDS, name) ? COMMANDS[name]!() : undefined;
+}
+
+async function helpTopic(topic: string | undefined, io: CliIo): Promise<number> {
   if (topic === undefined) {
     io.stdout.write(MAIN_HELP);
     return EXIT.OK;
@@ -60,11 +62,12 @@ function helpTopic(topic: string | undefined, io: CliIo): number {
     return EXIT.OK;
   }
   if (topic === 'errors') {
+    await import('./builtin-plugins.js'); // registers the built-in packages' error codes
     io.stdout.write(`Error codes (docs/reference/errors.md has them in full):\n`);
     for (const [code, info] of allErrorCodes()) io.stdout.write(`  ${code.padEnd(30)} ${info.summary}\n`);
     return EXIT.OK;
   }
-  const cmd = COMMANDS[topic];
+  const cmd = await loadCommand(topic);
   if (cmd === undefined) {
     io.stderr.write(`sightline: no help for "${topic}"\n\n${MAIN_HELP}`);
     return EXIT.USAGE;
@@ -77,17 +80,17 @@ function helpTopic(topic: string | undefined, io: CliIo): number {
 export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
   const [command, ...rest] = argv;
   try {
-    if (command === undefined || command === 'help' || command === '--help' || command === '-h') return helpTopic(command === 'help' ? rest[0] : undefined, io);
+    if (command === undefined || command === 'help' || command === '--help' || command === '-h') return await helpTopic(command === 'help' ? rest[0] : undefined, io);
     if (command === '--version' || command === '-v' || command === 'version') {
       io.stdout.write(`${CORE_VERSION}\n`);
       return EXIT.OK;
     }
-    const cmd = COMMANDS[command];
+    const cmd = await loadCommand(command);
     if (cmd === undefined) throw new UsageError(`unknown command "${command}"`);
     return await cmd.run(rest, io);
   } catch (e) {
     if (e instanceof UsageError || (e instanceof TypeError && (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') === true)) {
-      io.stderr.write(`sightline: ${e.message}\nRun \`sightline ${command !== undefined && COMMANDS[command] !== undefined ? `${command} ` : ''}--help\` for usage.\n`);
+      io.stderr.write(`sightline: ${e.message}\nRun \`sightline ${command !== undefined && Object.hasOwn(COMMANDS, command) ? `${command} ` : ''}--help\` for usage.\n`);
       return EXIT.USAGE;
     }
     printError(io, e);

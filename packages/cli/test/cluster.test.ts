@@ -112,7 +112,8 @@ describe.skipIf(!redisUp)(`BullMQ job graph${redisUp ? '' : ' (skipped: no Redis
         'sinks:',
         '  - { use: file, name: events, config: { format: ndjson } }',
         '  - { use: file, name: alerts, deliver: alerts, config: { format: ndjson, path: "alerts/{kind}" } }',
-        'cluster: { shared_dir: shared, in_flight: 1MiB }',
+        // The four inputs (~1.9 MB each) add up to more than in_flight: uploads stream while jobs consume them.
+        'cluster: { shared_dir: shared, in_flight: 6MiB, chunk: 256KiB }',
       ].join('\n'),
     );
     const spec = loadPipelineFile(pipeline);
@@ -152,6 +153,46 @@ describe.skipIf(!redisUp)(`BullMQ job graph${redisUp ? '' : ' (skipped: no Redis
     expect(clusterAlerts).toEqual(localAlerts);
     // Both workers took part in delivering.
     expect(new Set(filesIn(join(dir, 'shared', 'workers')).filter((f) => f.includes('/events/')).map((f) => f.split('/workers/')[1]!.split('/')[0])).size).toBe(2);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('refuses an input that cannot fit in the uploads\' share of in_flight, and fails jobs whose upload stopped', async () => {
+    const dir = workDir('cluster-upload-');
+    inputs(dir, 1);
+    const name = `upload-${process.pid}-${Date.now()}`;
+    const pipeline = join(dir, 'p.yaml');
+    const write = (inFlight: string): void =>
+      writeFileSync(pipeline, [`name: ${name}`, 'output: out', 'inputs: [{ type: file, path: "in/*.ndjson" }]', 'sinks: [{ use: file, config: { format: ndjson } }]', `cluster: { shared_dir: shared, in_flight: ${inFlight}, chunk: 64KiB, attempts: 1 }`].join('\n'));
+    write('1MiB');
+    let spec = loadPipelineFile(pipeline);
+    const redis = connectRedis(spec.cluster.redis, quiet, 'test');
+    cleanup.push(async () => {
+      await obliterate(spec, redis);
+      redis.disconnect();
+    });
+    const sub = cli(['submit', pipeline]);
+    expect(sub.code).not.toBe(0);
+    expect(sub.stderr).toContain('SL_CLUSTER_INPUT_TOO_LARGE');
+    expect((await clusterStatus(spec, redis)).queues.every((q) => Object.values(q.counts).every((n) => n === 0))).toBe(true);
+
+    // An upload that stops part-way (the submitter gave up): the job waiting for the rest fails, coded.
+    write('64MiB');
+    spec = loadPipelineFile(pipeline);
+    const w = await worker(pipeline);
+    cleanup.push(() => stop(w));
+    const { configHash, submit } = await import('@sightline/runtime');
+    const ac = new AbortController();
+    let pieces = 0;
+    await expect(
+      submit({ spec, redis, logger: quiet, configHash: configHash(spec), signal: ac.signal, onUpload: () => void (++pieces === 3 && ac.abort(new Error('stop'))) }),
+    ).rejects.toThrow();
+    let reason = '';
+    for (let i = 0; i < 400 && reason === ''; i++) {
+      reason = (await clusterStatus(spec, redis)).queues.find((q) => q.queue === 'decode')!.failed[0]?.reason ?? '';
+      if (reason === '') await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(reason, w.logs).toContain('SL_CLUSTER_UPLOAD_INCOMPLETE');
+    await stop(w);
     rmSync(dir, { recursive: true, force: true });
   });
 

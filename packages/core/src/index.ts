@@ -42,7 +42,7 @@ export { definePlugin } from './di/define-plugin.js';
 export type { PluginDefinition } from './di/define-plugin.js';
 export { TOKENS, pluginFactoryToken } from './di/tokens.js';
 export type { PipelineInfo } from './di/tokens.js';
-export { PluginRegistry, checkManifest } from './di/registry.js';
+export { type CheckManifestOptions, PluginRegistry, checkManifest } from './di/registry.js';
 export type { RegisteredPlugin } from './di/registry.js';
 export { PipelineContainer } from './di/pipeline-container.js';
 export { discoverPluginPackages, findPluginPackage, importPluginPackage } from './di/load-plugin.js';

@@ -33,6 +33,11 @@ export interface SimulationOptions {
   readonly proxy?: readonly ('proxysg' | 'squid')[];
   /** Also write every event as an open-data-model NDJSON file (`events.ndjson`): what a perfect decoder would give. */
   readonly odm?: boolean;
+  /**
+   * Cut the flow, DNS and proxy outputs into one file per period of this many ms (as nfcapd -t 300, tcpdump -G or
+   * log rotation do), named with the period's start (`flows-v9-20260105T0100Z.pcap`); `files` then holds globs.
+   */
+  readonly rotateMs?: number;
   /** Also send the export packets over UDP to a collector (e.g. 127.0.0.1:2055). */
   readonly udp?: { readonly host: string; readonly port: number };
   readonly activeTimeoutMs?: number;
@@ -54,31 +59,76 @@ const MIN = 60_000;
 const DAY = 86_400_000;
 export const DEFAULT_START = Date.UTC(2026, 0, 5);
 
-/** Buffered file writing with back-pressure: memory stays bounded whatever the volume. */
+/** How an output is cut into files by time (as nfcapd -t, tcpdump -G and log rotation do). */
+interface Rotation {
+  readonly everyMs: number;
+  /** The file for the period starting at `periodStart`. */
+  readonly path: (periodStart: number) => string;
+  /** What each file starts with (a capture header, a log's field line). */
+  readonly header?: (periodStart: number) => Buffer | string;
+}
+
+/**
+ * Buffered file writing with back-pressure: memory stays bounded whatever the volume. With a rotation, each
+ * write says the time it belongs to and a new file (with its own header) starts at every period boundary.
+ */
 class Output {
-  readonly #stream: WriteStream;
+  #stream: WriteStream | undefined;
   #parts: Buffer[] = [];
   #size = 0;
-  constructor(readonly path: string) {
-    this.#stream = createWriteStream(path);
+  #period = Number.NaN;
+  readonly paths: string[] = [];
+  constructor(
+    readonly path: string,
+    readonly rotation?: Rotation,
+  ) {
+    if (rotation === undefined) this.#open(path);
   }
-  async write(b: Buffer | string): Promise<void> {
+  #open(path: string): void {
+    this.#stream = createWriteStream(path);
+    this.paths.push(path);
+  }
+  async write(b: Buffer | string, time?: number): Promise<void> {
+    const r = this.rotation;
+    if (r !== undefined && time !== undefined) {
+      const period = Math.floor(time / r.everyMs) * r.everyMs;
+      if (period !== this.#period) {
+        await this.#end();
+        this.#period = period;
+        this.#open(r.path(period));
+        if (r.header !== undefined) this.#push(r.header(period));
+      }
+    }
+    this.#push(b);
+    if (this.#size >= 1 << 20) await this.flush();
+  }
+  #push(b: Buffer | string): void {
     const buf = typeof b === 'string' ? Buffer.from(b) : b;
     this.#parts.push(buf);
     this.#size += buf.length;
-    if (this.#size >= 1 << 20) await this.flush();
   }
   async flush(): Promise<void> {
-    if (this.#size === 0) return;
+    if (this.#size === 0 || this.#stream === undefined) return;
     const data = Buffer.concat(this.#parts, this.#size);
     this.#parts = [];
     this.#size = 0;
-    if (!this.#stream.write(data)) await new Promise<void>((r) => this.#stream.once('drain', () => r()));
+    const stream = this.#stream;
+    if (!stream.write(data)) await new Promise<void>((r) => stream.once('drain', () => r()));
+  }
+  async #end(): Promise<void> {
+    await this.flush();
+    const stream = this.#stream;
+    this.#stream = undefined;
+    if (stream !== undefined) await new Promise<void>((resolve, reject) => stream.end((e?: Error | null) => (e ? reject(e) : resolve())));
   }
   async close(): Promise<void> {
-    await this.flush();
-    await new Promise<void>((resolve, reject) => this.#stream.end((e?: Error | null) => (e ? reject(e) : resolve())));
+    await this.#end();
   }
+}
+
+/** `20260105T0100Z`: a period's start in file names (sorts in time order). */
+function stamp(t: number): string {
+  return new Date(t).toISOString().slice(0, 16).replace(/[-:]/g, '') + 'Z';
 }
 
 function pcapHeader(nanos: boolean): Buffer {
@@ -158,20 +208,27 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
   const dnsFormat = o.dns ?? 'pcap';
   const proxyFormats = o.proxy ?? ['proxysg'];
   const files: Record<string, string> = {};
-  const out = (key: string, name: string): Output => {
-    files[key] = join(o.outDir, name);
-    return new Output(files[key]!);
+  if (o.rotateMs !== undefined && !(o.rotateMs >= MIN && o.rotateMs <= DAY)) throw new RangeError('rotateMs must be between one minute and one day');
+  const out = (key: string, name: string, ext: string, header?: (periodStart: number) => Buffer | string): Output => {
+    if (o.rotateMs === undefined || header === undefined) {
+      files[key] = join(o.outDir, `${name}${ext}`);
+      return new Output(files[key]!, undefined);
+    }
+    files[key] = join(o.outDir, `${name}-*${ext}`);
+    return new Output(files[key]!, { everyMs: o.rotateMs, path: (t) => join(o.outDir, `${name}-${stamp(t)}${ext}`), header });
   };
-  const flowsOut = flowFormat === 'none' ? undefined : out('flows', `flows-${flowFormat}.pcap`);
-  const dnsOut = dnsFormat === 'none' ? undefined : out('dns', `dns.${dnsFormat}`);
-  const sgOut = proxyFormats.includes('proxysg') ? out('proxysg', 'proxysg.log') : undefined;
-  const squidOut = proxyFormats.includes('squid') ? out('squid', 'squid-access.log') : undefined;
-  const labelsOut = out('labels', 'labels.ndjson');
-  const odmOut = o.odm === true ? out('odm', 'events.ndjson') : undefined;
+  const flowsOut = flowFormat === 'none' ? undefined : out('flows', `flows-${flowFormat}`, '.pcap', () => pcapHeader(false));
+  const dnsOut = dnsFormat === 'none' ? undefined : out('dns', 'dns', `.${dnsFormat}`, () => (dnsFormat === 'pcapng' ? pcapngHeader() : pcapHeader(false)));
+  const sgOut = proxyFormats.includes('proxysg') ? out('proxysg', 'proxysg', '.log', (t) => proxySgHeader(Math.max(t, start))) : undefined;
+  const squidOut = proxyFormats.includes('squid') ? out('squid', 'squid-access', '.log', () => '') : undefined;
+  const labelsOut = out('labels', 'labels', '.ndjson');
+  const odmOut = o.odm === true ? out('odm', 'events', '.ndjson') : undefined;
   let ordinal = 0;
-  await flowsOut?.write(pcapHeader(false));
-  await dnsOut?.write(dnsFormat === 'pcapng' ? pcapngHeader() : pcapHeader(false));
-  await sgOut?.write(proxySgHeader(start));
+  if (o.rotateMs === undefined) {
+    await flowsOut?.write(pcapHeader(false));
+    await dnsOut?.write(dnsFormat === 'pcapng' ? pcapngHeader() : pcapHeader(false));
+    await sgOut?.write(proxySgHeader(start));
+  }
 
   const counts = { connections: 0, flowRecords: 0, exportPackets: 0, dnsLookups: 0, dnsMessages: 0, proxyLines: 0, labels: 0 };
   const activeTimeout = o.activeTimeoutMs ?? 60_000;
@@ -219,7 +276,7 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
     if (packet.length === 0 || builder === undefined) return;
     const payload = builder.build(packetLast, packet);
     counts.exportPackets++;
-    await flowsOut?.write(pcapRecord(packetLast, udpFrame({ src: net.services.exporter, dst: net.services.collector, srcPort: exporterPort, dstPort: collectorPort, payload, srcMac: '02:00:0a:00:00:01', dstMac: '02:00:0a:00:00:64' })));
+    await flowsOut?.write(pcapRecord(packetLast, udpFrame({ src: net.services.exporter, dst: net.services.collector, srcPort: exporterPort, dstPort: collectorPort, payload, srcMac: '02:00:0a:00:00:01', dstMac: '02:00:0a:00:00:64' })), packetLast);
     if (udp !== undefined) {
       await new Promise<void>((resolve, reject) => udp!.send(payload, o.udp!.port, o.udp!.host, (e) => (e ? reject(e) : resolve())));
       if (counts.exportPackets % 64 === 0) await new Promise((r) => setImmediate(r)); // let the collector keep up
@@ -250,14 +307,14 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
         ? udpFrame({ src: d.resolver, dst: d.client, srcPort: 53, dstPort: d.clientPort, payload, srcMac: '02:00:0a:14:00:35', ipId: d.id })
         : udpFrame({ src: d.client, dst: d.resolver, srcPort: d.clientPort, dstPort: 53, payload, dstMac: '02:00:0a:14:00:35', ipId: d.id });
       counts.dnsMessages++;
-      await dnsOut?.write(dnsFormat === 'pcapng' ? pcapngRecord(time, frame) : pcapRecord(time, frame));
+      await dnsOut?.write(dnsFormat === 'pcapng' ? pcapngRecord(time, frame) : pcapRecord(time, frame), time);
       if (odmOut !== undefined && item.response) await odmOut.write(`${JSON.stringify(dnsEvent(d, time, frame.length, payload.length, ordinal++))}\n`);
     }
     while (proxyQueue.peekTime() < until) {
-      const { item } = proxyQueue.pop()!;
+      const { time, item } = proxyQueue.pop()!;
       counts.proxyLines++;
-      await sgOut?.write(proxySgLine(item));
-      await squidOut?.write(squidLine(item));
+      await sgOut?.write(proxySgLine(item), time);
+      await squidOut?.write(squidLine(item), time);
       if (odmOut !== undefined) await odmOut.write(`${JSON.stringify(proxyEvent(item, ordinal++))}\n`);
     }
     if (labelLines.length > 0) {

@@ -64,6 +64,33 @@ describe('simulator', () => {
     expect(day.counts.dnsMessages).toBe((await packets(day.files['dns']!)).packets.length);
   });
 
+  it('cuts its outputs into one file per period with --rotate, holding exactly what the single files hold', async () => {
+    const rotated = await simulate({ ...DAY_OPTS, rotateMs: 3 * 3_600_000, outDir: out() });
+    const { readdirSync } = await import('node:fs');
+    const list = (key: string): string[] => {
+      const pattern = rotated.files[key]!;
+      const [prefix, suffix] = pattern.slice(rotated.outDir.length + 1).split('*') as [string, string];
+      return readdirSync(rotated.outDir).filter((f) => f.startsWith(prefix) && f.endsWith(suffix)).sort().map((f) => join(rotated.outDir, f));
+    };
+    // 06:00-18:00 in 3-hour files (flows exported after a connection ends may spill into the next period).
+    expect(list('flows').map((f) => f.slice(-20))).toEqual(expect.arrayContaining(['-20260105T0600Z.pcap', '-20260105T0900Z.pcap', '-20260105T1200Z.pcap', '-20260105T1500Z.pcap']));
+    for (const key of ['flows', 'dns']) {
+      const whole = (await packets(day.files[key]!)).packets;
+      const parts = [];
+      for (const f of list(key)) {
+        const { packets: ps, issues } = await packets(f);
+        expect(issues, f).toEqual([]);
+        parts.push(...ps);
+      }
+      expect(parts.length, key).toBe(whole.length);
+      expect(parts.map((p) => Buffer.from(p.data).toString('hex')), key).toEqual(whole.map((p) => Buffer.from(p.data).toString('hex')));
+    }
+    const lines = (files: string[]) => files.flatMap((f) => readFileSync(f, 'utf8').split('\n').filter((l) => l !== '' && !l.startsWith('#')));
+    expect(lines(list('proxysg'))).toEqual(lines([day.files['proxysg']!]));
+    expect(lines(list('squid'))).toEqual(lines([day.files['squid']!]));
+    for (const f of list('proxysg')) expect(readFileSync(f, 'utf8').split('\n').filter((l) => l.startsWith('#Fields: '))).toHaveLength(1);
+  });
+
   it('writes ProxySG logs under a #Fields header and Squid lines, one per request', () => {
     const sg = readFileSync(day.files['proxysg']!, 'utf8').trimEnd().split('\n');
     const fields = sg.find((l) => l.startsWith('#Fields: '))!.split(' ').slice(1);

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type PipelineSpec, formatBytes, loadPipelineFile } from '@sightline/core';
+import { type PipelineSpec, SightlineError, formatBytes, loadPipelineFile } from '@sightline/core';
 import { ClusterWorker, type ClusterStage, StreamLogger, type LogLevel, clusterStatus, configHash, connectRedis, retryFailed, submit, waitForRedis, waitForSubmission } from '@sightline/runtime';
 import { builtinRegistry } from '../builtin-plugins.js';
 import { EXIT } from '../exit-codes.js';
@@ -88,7 +88,8 @@ cluster.in_flight) unless cluster.upload is false, in which case every worker mu
 Options:
       --decoder <name>   decoder step for all inputs (default: detect)
       --wait             wait for the submission to finish and print what it did
-      --timeout <s>      with --wait: give up after this many seconds
+      --timeout <s>      give up after this many seconds (uploading, and with --wait waiting); what was
+                         queued goes on in the workers
       --redis <url>      Redis URL (overrides cluster.redis)
 `;
 
@@ -103,10 +104,18 @@ export async function submitCommand(argv: string[], io: CliIo): Promise<number> 
   const redis = connectRedis(spec.cluster.redis, log, 'submit');
   try {
     await waitForRedis(redis, spec.cluster.redis, 15_000);
-    const s = await submit({ spec, redis, logger: log, inputs: positionals.slice(1), cwd: io.cwd, configHash: configHash(spec, overrides), ...(values.decoder === undefined ? {} : { decoder: values.decoder }) });
+    const timeoutMs = values.timeout === undefined ? undefined : Number(values.timeout) * 1000;
+    if (timeoutMs !== undefined && !(timeoutMs > 0)) throw new UsageError('--timeout takes a positive number of seconds');
+    const began = Date.now();
+    const signal = timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs);
+    const upload = submit({ spec, redis, logger: log, inputs: positionals.slice(1), cwd: io.cwd, configHash: configHash(spec, overrides), ...(values.decoder === undefined ? {} : { decoder: values.decoder }), ...(signal === undefined ? {} : { signal }) });
+    const s = await upload.catch((e: unknown) => {
+      if (signal?.aborted === true) throw new SightlineError('SL_CLUSTER_TIMEOUT', `the inputs were not uploaded within --timeout ${values.timeout}s (Redis held cluster.in_flight's share for uploads: are workers running?)`, { stage: 'runtime', retryable: true });
+      throw e;
+    });
     io.stdout.write(`submitted ${s.submission}: ${s.inputs.length} input${s.inputs.length === 1 ? '' : 's'} (${formatBytes(s.inputs.reduce((n, i) => n + i.size, 0))}) to "${spec.name}"\n`);
     if (!values.wait) return EXIT.OK;
-    const r = await waitForSubmission(spec, redis, s.submission, values.timeout === undefined ? {} : { timeoutMs: Number(values.timeout) * 1000 });
+    const r = await waitForSubmission(spec, redis, s.submission, timeoutMs === undefined ? {} : { timeoutMs: Math.max(1, timeoutMs - (Date.now() - began)) });
     const events = r.inputs.reduce((n, i) => n + i.events, 0);
     io.stdout.write(`done: ${events} events from ${r.inputs.length} inputs, ${r.alerts} alerts in ${r.windows.length} window${r.windows.length === 1 ? '' : 's'}\n`);
     for (const f of r.failedInputs) io.stdout.write(`  FAILED INPUT ${f.job}: ${f.reason}\n`);
@@ -145,7 +154,7 @@ export async function statusCommand(argv: string[], io: CliIo): Promise<number> 
       const c = q.counts;
       lines.push(`  ${q.queue.padEnd(22)} ${[c['waiting'] ?? 0, c['active'] ?? 0, (c['delayed'] ?? 0) + (c['prioritized'] ?? 0), c['waiting-children'] ?? 0, c['completed'] ?? 0, c['failed'] ?? 0, Math.round(q.perMinute)].map((v) => String(v).padStart(9)).join('')}`);
     }
-    lines.push(`  payload in flight: ${formatBytes(s.inflightBytes)} of ${formatBytes(s.inflightLimit)}; Redis memory ${formatBytes(s.redisMemory.used)} (peak ${formatBytes(s.redisMemory.peak)}, maxmemory ${s.redisMemory.maxmemory === 0 ? 'unset' : formatBytes(s.redisMemory.maxmemory)}, policy ${s.redisMemory.policy})`);
+    lines.push(`  payload in flight: ${formatBytes(s.inflightBytes)} of ${formatBytes(s.inflightLimit)} (uploads ${formatBytes(s.inflightInputBytes)}, batches ${formatBytes(s.inflightBatchBytes)}, each up to half); Redis memory ${formatBytes(s.redisMemory.used)} (peak ${formatBytes(s.redisMemory.peak)}, maxmemory ${s.redisMemory.maxmemory === 0 ? 'unset' : formatBytes(s.redisMemory.maxmemory)}, policy ${s.redisMemory.policy})`);
     if (s.redisMemory.policy !== 'noeviction') lines.push(`  WARNING: maxmemory-policy is ${s.redisMemory.policy}; BullMQ needs noeviction or jobs can vanish`);
     const failed = s.queues.flatMap((q) => q.failed.map((f) => ({ ...f, queue: q.queue })));
     if (failed.length > 0) {

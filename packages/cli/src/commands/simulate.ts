@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { formatDuration } from '@sightline/core';
+import { formatDuration, parseDuration } from '@sightline/core';
 import { ATTACK_TYPES, type AttackSpec, type AttackType, DEFAULT_START, describeAttack, simulate } from '@sightline/simulator';
 import { EXIT } from '../exit-codes.js';
 import { type CliIo, UsageError } from '../io.js';
@@ -25,6 +25,8 @@ Options:
       --proxy <formats>    proxysg (default), squid, proxysg,squid or none
       --odm                also write every event as open-data-model NDJSON (events.ndjson): what a perfect
                            decoder would produce, for testing models and decoders
+      --rotate <duration>  one file per period for flows, DNS and proxy logs (e.g. 5m as nfcapd -t 300, 1h),
+                           named by the period's start: flows-v9-20260105T0100Z.pcap
       --udp <host:port>    also send the export packets to a collector (e.g. 127.0.0.1:2055)
   -h, --help               this help
 
@@ -58,6 +60,7 @@ export async function simulateCommand(argv: string[], io: CliIo): Promise<number
       dns: { type: 'string', default: 'pcap' },
       proxy: { type: 'string', default: 'proxysg' },
       udp: { type: 'string' },
+      rotate: { type: 'string' },
       odm: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -84,6 +87,15 @@ export async function simulateCommand(argv: string[], io: CliIo): Promise<number
     if (m === null) throw new UsageError('--udp takes host:port');
     udp = { host: m[1]!, port: Number(m[2]) };
   }
+  let rotateMs: number | undefined;
+  if (values.rotate !== undefined) {
+    try {
+      rotateMs = parseDuration(values.rotate);
+    } catch {
+      throw new UsageError(`--rotate takes a duration such as 5m or 1h, not "${values.rotate}"`);
+    }
+    if (rotateMs < 60_000 || rotateMs > 86_400_000) throw new UsageError('--rotate must be between 1m and 1d');
+  }
   const outDir = resolve(io.cwd, values.out);
   const began = Date.now();
   const result = await simulate({
@@ -98,6 +110,7 @@ export async function simulateCommand(argv: string[], io: CliIo): Promise<number
     proxy: proxy as ('proxysg' | 'squid')[],
     odm: values.odm,
     ...(udp === undefined ? {} : { udp }),
+    ...(rotateMs === undefined ? {} : { rotateMs }),
     onProgress: (p) => io.stderr.write(`\rsimulated ${formatDuration(p.simulatedMs)} of ${formatDuration(p.totalMs)}: ${p.flowRecords.toLocaleString('en-US')} flow records, ${p.dnsMessages.toLocaleString('en-US')} DNS messages, ${p.proxyLines.toLocaleString('en-US')} proxy lines   `),
   });
   io.stderr.write('\n');

@@ -83,6 +83,8 @@ export interface ClusterSpec {
   readonly sharedDir: string;
   readonly upload: boolean;
   readonly inFlightBytes: number;
+  /** Compression of payloads held in Redis. */
+  readonly compress: 'none' | 'gzip';
   readonly blobTtlMs: number;
   readonly chunkBytes: number;
   readonly attempts: number;
@@ -366,6 +368,7 @@ function normalise(raw: Record<string, unknown>, where: string, options: ParseOp
     sharedDir: c['shared_dir'] === undefined ? resolve(outputDir, 'cluster') : resolve(baseDir, c['shared_dir'] as string),
     upload: c['upload'] as boolean,
     inFlightBytes: parseSize(c['in_flight'] as string | number),
+    compress: c['compress'] as 'none' | 'gzip',
     blobTtlMs: parseDuration(c['blob_ttl'] as string | number),
     chunkBytes: parseSize(c['chunk'] as string | number),
     attempts: c['attempts'] as number,

@@ -17,11 +17,20 @@ function invalid(origin: string, what: string): SightlineError {
   return new SightlineError('SL_PLUGIN_INVALID_MANIFEST', `plugin manifest from ${origin} is invalid: ${what}`, { stage: 'plugin' });
 }
 
+export interface CheckManifestOptions {
+  /**
+   * Compile the config schema now (default) to prove it valid. Distributions registering many built-in plugins
+   * whose schemas their tests compile pass false: each schema is then compiled when a pipeline first uses it,
+   * which keeps every command's start-up from paying for all of them.
+   */
+  readonly compileSchema?: boolean;
+}
+
 /**
  * Checks that `value` is a usable manifest for this core and returns it typed. Throws a SightlineError
  * (SL_PLUGIN_INVALID_MANIFEST or SL_PLUGIN_INCOMPATIBLE) naming what is wrong.
  */
-export function checkManifest(value: unknown, origin: string, coreVersion = CORE_VERSION): PluginManifest {
+export function checkManifest(value: unknown, origin: string, coreVersion = CORE_VERSION, options: CheckManifestOptions = {}): PluginManifest {
   if (typeof value !== 'object' || value === null) throw invalid(origin, 'it is not an object (export `manifest` built with definePlugin)');
   const m = value as Record<string, unknown>;
   const name = m['name'];
@@ -49,10 +58,12 @@ export function checkManifest(value: unknown, origin: string, coreVersion = CORE
   if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) {
     throw invalid(origin, `${where}: configSchema must be a JSON Schema object`);
   }
-  try {
-    compileConfigSchema(schema as Record<string, unknown>);
-  } catch (cause) {
-    throw new SightlineError('SL_PLUGIN_INVALID_MANIFEST', `${where}: configSchema does not compile: ${describeCause(cause)}`, { stage: 'plugin', plugin: name, cause });
+  if (options.compileSchema !== false) {
+    try {
+      compileConfigSchema(schema as Record<string, unknown>);
+    } catch (cause) {
+      throw new SightlineError('SL_PLUGIN_INVALID_MANIFEST', `${where}: configSchema does not compile: ${describeCause(cause)}`, { stage: 'plugin', plugin: name, cause });
+    }
   }
   if (!semver.satisfies(coreVersion, m['core'], { includePrerelease: true })) {
     throw new SightlineError(
@@ -69,8 +80,8 @@ export class PluginRegistry {
   readonly #plugins = new Map<string, RegisteredPlugin>();
 
   /** Registers a manifest after checking it. Registering the same manifest twice is a no-op. */
-  register(value: unknown, origin = 'built-in'): PluginManifest {
-    const manifest = checkManifest(value, origin);
+  register(value: unknown, origin = 'built-in', options: CheckManifestOptions = {}): PluginManifest {
+    const manifest = checkManifest(value, origin, CORE_VERSION, options);
     const existing = this.#plugins.get(manifest.name);
     if (existing !== undefined) {
       if (existing.manifest === manifest) return manifest;

@@ -17,7 +17,14 @@ export interface ClusterKeys {
   readonly prefix: string;
   blob(id: string): string;
   blobRefs(id: string): string;
+  /** Bytes of event batches in flight. */
   readonly inflight: string;
+  /** Bytes of uploaded input pieces in flight. */
+  readonly inflightInput: string;
+  /** Set (with a short TTL, refreshed) while `sightline submit` is still uploading a submission's inputs. */
+  uploading(submission: string): string;
+  /** How many pieces an uploaded input has, written once all are stored. */
+  pieces(submission: string, index: number): string;
   outstanding(submission: string): string;
   submission(submission: string): string;
   readonly submissions: string;
@@ -30,6 +37,9 @@ export function clusterKeys(pipeline: string): ClusterKeys {
     blob: (id) => `${p}:blob:${id}`,
     blobRefs: (id) => `${p}:blobrefs:${id}`,
     inflight: `${p}:inflight`,
+    inflightInput: `${p}:inflight-input`,
+    uploading: (s) => `${p}:uploading:${s}`,
+    pieces: (s, i) => `${p}:pieces:${s}:${i}`,
     outstanding: (s) => `${p}:outstanding:${s}`,
     submission: (s) => `${p}:submission:${s}`,
     submissions: `${p}:submissions`,

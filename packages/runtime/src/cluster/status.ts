@@ -19,7 +19,11 @@ export interface QueueStatus {
 export interface ClusterStatus {
   readonly pipeline: string;
   readonly queues: readonly QueueStatus[];
+  /** Payload bytes in Redis now (uploaded input pieces plus event batches). */
   readonly inflightBytes: number;
+  readonly inflightInputBytes: number;
+  readonly inflightBatchBytes: number;
+  /** `cluster.in_flight`: half for uploads, half for batches. */
   readonly inflightLimit: number;
   readonly submissions: readonly { readonly id: string; readonly state: string; readonly inputs: number; readonly outstandingDeliveries: number; readonly submitted: string }[];
   readonly redisMemory: { readonly used: number; readonly peak: number; readonly maxmemory: number; readonly policy: string };
@@ -47,7 +51,7 @@ export async function clusterStatus(spec: PipelineSpec, redis: Redis, failedPerQ
       await q.close();
     }
   }
-  const blobs = new BlobStore(redis, keys, spec.cluster.blobTtlMs, spec.cluster.inFlightBytes);
+  const blobs = new BlobStore(redis, keys, spec.cluster.blobTtlMs, spec.cluster.inFlightBytes, spec.cluster.compress);
   const ids = await redis.zrevrange(keys.submissions, 0, 9);
   const submissions = [];
   for (const id of ids) {
@@ -59,6 +63,8 @@ export async function clusterStatus(spec: PipelineSpec, redis: Redis, failedPerQ
   return {
     pipeline: spec.name,
     queues,
+    inflightInputBytes: await blobs.inflight('input'),
+    inflightBatchBytes: await blobs.inflight('batch'),
     inflightBytes: await blobs.inflight(),
     inflightLimit: spec.cluster.inFlightBytes,
     submissions,
@@ -108,7 +114,7 @@ export async function waitForSubmission(spec: PipelineSpec, redis: Redis, submis
         throw new SightlineError('SL_MODEL_FIT_FAILED', `submission ${submission}: its window job failed: ${job.failedReason}`, { stage: 'model' });
       }
       if (state === 'completed' && outstanding === 0) break;
-      if (Date.now() > deadline) throw new SightlineError('SL_INTERNAL', `submission ${submission} did not finish in time (window ${state}, ${outstanding} deliveries outstanding)`);
+      if (Date.now() > deadline) throw new SightlineError('SL_CLUSTER_TIMEOUT', `submission ${submission} did not finish in time (window ${state}, ${outstanding} deliveries outstanding); it goes on in the workers`, { stage: 'runtime', retryable: true });
       await sleep(250);
     }
   } finally {

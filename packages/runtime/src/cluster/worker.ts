@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { type FileHandle, open } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -23,9 +24,10 @@ import { fileSource } from '../inputs/file-input.js';
 import { peekSource } from '../inputs/peek.js';
 import { PipelineStages } from '../pipeline-stages.js';
 import { BlobStore } from './blob-store.js';
+import { decodeBatch, encodeBatch } from './batch-codec.js';
 import { connectRedis, waitForRedis } from './connection.js';
-import { DECODE_QUEUE, MODEL_QUEUE, clusterKeys, sinkQueue } from './keys.js';
-import { type DecodeJobData, configHash } from './submit.js';
+import { type ClusterKeys, DECODE_QUEUE, MODEL_QUEUE, clusterKeys, sinkQueue } from './keys.js';
+import { type DecodeJobData, configHash, pieceId } from './submit.js';
 import { type DecodeResult, WORKER_ENV, type WorkerEnvironment, runWindowJob, submissionDir } from './window-job.js';
 
 export type ClusterStage = 'decode' | 'sink' | 'model';
@@ -52,20 +54,47 @@ export interface ClusterWorkerOptions {
   readonly concurrency?: Partial<Record<ClusterStage, number>>;
 }
 
-/** Pieces of an uploaded input, fetched from Redis one at a time as the decoder pulls. */
-function blobSource(name: string, ids: readonly string[], blobs: BlobStore): InputSource {
+/**
+ * Pieces of an uploaded input, fetched from Redis one at a time as the decoder pulls. The job may start before
+ * the upload ends: a piece not there yet is waited for while the submitter's heartbeat lasts; the piece count,
+ * written when the upload is complete, says where the input ends.
+ */
+function uploadedSource(name: string, submission: string, index: number, blobs: BlobStore, redis: Redis, keys: ClusterKeys): InputSource {
   return {
     name,
     framing: 'stream',
     async *chunks(): AsyncGenerator<InputChunk> {
       let offset = 0;
-      for (const id of ids) {
-        const bytes = await blobs.get(id);
-        yield { bytes, offset };
-        offset += bytes.length;
+      for (let piece = 0; ; piece++) {
+        for (let delay = 5; ; delay = Math.min(200, delay * 2)) {
+          const bytes = await blobs.find(pieceId(submission, index, piece));
+          if (bytes !== undefined) {
+            yield { bytes, offset };
+            offset += bytes.length;
+            break;
+          }
+          const count = await redis.get(keys.pieces(submission, index));
+          if (count !== null) {
+            if (piece >= Number(count)) return;
+            throw new SightlineError('SL_CLUSTER_PAYLOAD_EXPIRED', `piece ${piece} of ${name} is no longer in Redis (expired after cluster.blob_ttl, or already consumed)`, { stage: 'runtime' });
+          }
+          if ((await redis.exists(keys.uploading(submission))) === 0) {
+            // The count may have been written just after we looked; look once more before giving up.
+            if ((await redis.get(keys.pieces(submission, index))) !== null) continue;
+            throw new SightlineError('SL_CLUSTER_UPLOAD_INCOMPLETE', `the submitter stopped uploading ${name} after ${piece} piece${piece === 1 ? '' : 's'}`, { stage: 'input' });
+          }
+          await sleep(delay);
+        }
       }
     },
   };
+}
+
+/** Releases the pieces of an uploaded input once its decode job has completed. */
+async function releasePieces(submission: string, index: number, blobs: BlobStore, redis: Redis, keys: ClusterKeys): Promise<void> {
+  const count = Number((await redis.get(keys.pieces(submission, index))) ?? 0);
+  for (let piece = 0; piece < count; piece++) await blobs.release(pieceId(submission, index, piece));
+  await redis.del(keys.pieces(submission, index));
 }
 
 /** A failure retrying cannot fix becomes UnrecoverableError (kept as a failed job, no more attempts). */
@@ -122,7 +151,7 @@ export class ClusterWorker {
     this.#redis = redis;
     await waitForRedis(redis, c.redis, 60_000);
     const keys = clusterKeys(spec.name);
-    this.#blobs = new BlobStore(redis, keys, c.blobTtlMs, c.inFlightBytes);
+    this.#blobs = new BlobStore(redis, keys, c.blobTtlMs, c.inFlightBytes, c.compress);
     // Payloads that expired (their consumers failed for good) no longer count as in flight.
     await this.#blobs.reconcile();
     this.#reconcile = setInterval(() => void this.#blobs?.reconcile().catch(() => undefined), 5 * 60_000);
@@ -151,9 +180,7 @@ export class ClusterWorker {
     if (stages.includes('decode')) {
       const w = new Worker<DecodeJobData, DecodeResult>(DECODE_QUEUE, (job) => this.#decode(job).catch((e: unknown) => Promise.reject(asJobError(e))), { ...common, concurrency: this.#o.concurrency?.decode ?? c.concurrency.decode });
       w.on('completed', (job) => {
-        void (async () => {
-          for (const id of job.data.input.blobs ?? []) await this.#blobs!.release(id);
-        })();
+        if (job.data.input.upload === true) void releasePieces(job.data.submission, job.data.index, this.#blobs!, redis, keys).catch((e: unknown) => this.#logger.warn(`releasing the pieces of ${job.data.input.name}: ${describeCause(e)}`));
       });
       this.#workers.push(w);
     }
@@ -223,7 +250,7 @@ export class ClusterWorker {
     await rm(qdir, { recursive: true, force: true }); // a retried attempt starts its record afresh
     const quarantine = new FileQuarantineStore(qdir);
     const st = new PipelineStages({ spec, pipeline: this.#pipeline!, logger: this.#logger, quarantine, deadLetter: new FileDeadLetterStore(join(dir, 'dead-letter', `decode-${d.index}`)) });
-    const source = d.input.blobs !== undefined ? blobSource(d.input.name, d.input.blobs, blobs) : await fileSource(d.input.path!);
+    const source = d.input.upload === true ? uploadedSource(d.input.name, d.submission, d.index, blobs, redis, keys) : await fileSource(d.input.path!);
     const result = { index: d.index, name: d.input.name, decoder: undefined as string | undefined, bytes: 0, events: 0, issues: 0, batches: 0, spooled: 0 };
     const counted: InputSource = {
       ...source,
@@ -265,8 +292,8 @@ export class ClusterWorker {
           const fresh: typeof targets = [];
           for (const t of targets) if (!rerun || (await this.#queues.get(t.step.spec.name)!.getJob(id)) === undefined) fresh.push(t);
           if (fresh.length > 0) {
-            await blobs.waitForRoom();
-            await blobs.put(id, Buffer.from(JSON.stringify(events)), fresh.length);
+            await blobs.waitForRoom('batch');
+            await blobs.put(id, encodeBatch(events), fresh.length);
             await redis.sadd(keys.outstanding(d.submission), ...fresh.map((t) => `${t.step.spec.name}/${id}`));
             await Promise.all(
               fresh.map((t) => {
@@ -313,7 +340,7 @@ export class ClusterWorker {
     const d = job.data;
     this.#checkHash(d);
     const st = this.#stages!;
-    const events = JSON.parse((await this.#blobs!.get(d.blob)).toString('utf8')) as OdmEvent[];
+    const events = decodeBatch(await this.#blobs!.get(d.blob), d.blob);
     const target = st.sinksFor(d.stream, events).find((t) => t.step.spec.name === step);
     // The batch is released and the submission told when BullMQ has committed completion ('completed' event).
     return target === undefined ? { delivered: 0, deadLettered: 0 } : await this.#deliver(step, d, target.events);
