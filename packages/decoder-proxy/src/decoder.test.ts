@@ -68,7 +68,6 @@ describe('ProxySG / W3C extended logs', () => {
       prx_filter_result: 'OBSERVED',
       prx_category: 'FastwebRes_CallCntr;Web Ads/Analytics',
       dvc_version: 'SGOS 6.7.5.14',
-      event_source: 'access.log',
     });
     // `-` is empty: no auth group, content type or virus id
     expect(e.prx_auth_group).toBeUndefined();

@@ -8,6 +8,7 @@ import { KNOWN_LAYOUTS, type KnownLayoutName, type Layout, compileLayout, header
 import { type LineFormat, MAX_REGEX_LINE, readWithFormat } from './wire/line-format.js';
 import { NCSA_FORMAT } from './wire/ncsa.js';
 import { compileSquidFormat } from './wire/squid-format.js';
+import { Slot } from './wire/slots.js';
 import { type LocalToUtc, parseDirectiveDate, parseOffset, timeZone } from './wire/time.js';
 import { ESCAPED, Spans, TOKEN_CONTROL_CHAR, TOKEN_TOO_MANY, TOKEN_UNTERMINATED_QUOTE, tokenize, valueAt } from './wire/tokenize.js';
 
@@ -137,7 +138,7 @@ export class ProxyDecoder implements Decoder {
       formats: plan.mode === 'regex' ? plan.formats : [],
       repairs: new Map(),
       time: { directiveDay: NaN, gmtOffset: NaN, zone: this.#zone },
-      stamp: { source: source.name, software: undefined },
+      stamp: { software: undefined },
       extraLines: 0,
     };
     const draft = new RecordDraft();
@@ -285,6 +286,7 @@ export class ProxyDecoder implements Decoder {
       }
     }
     draft.reset();
+    const values = draft.v;
     const slots = layout.slots;
     const keys = layout.keys;
     const start = spans.start;
@@ -295,8 +297,9 @@ export class ProxyDecoder implements Decoder {
       const e = end[k]!;
       if (e === s || (e - s === 1 && line.charCodeAt(s) === 45)) continue; // "" and - are empty
       const v = (flags[k]! & ESCAPED) === 0 ? line.slice(s, e) : valueAt(line, spans, k);
-      if (k < used) draft.set(slots[k]!, v, keys[k]!);
-      else draft.attr(`extra_${k - used + 1}`, v);
+      if (k >= used) draft.attr(`extra_${k - used + 1}`, v);
+      else if (slots[k] === Slot.UNMAPPED) draft.attr(keys[k]!, v);
+      else values[slots[k]!] = v;
     }
     const event = draft.finish(state.time, state.stamp);
     if (event === undefined) bad(l, draft.error!.code, draft.error!.message);

@@ -5,8 +5,8 @@ export const PROXY_ERROR_CODES = defineErrorCodes('@sightline/decoder-proxy', {
   SL_PROXY_FIELD_COUNT: {
     stage: 'decode',
     retryable: false,
-    summary: 'A log line has a different number of values than its layout (#Fields directive, configured or detected layout) names.',
-    remedy: 'The line is quarantined with its file and line number; if every line is affected, the #Fields line or the configured `fields`/`format` does not describe the log.',
+    summary: 'A log line has fewer values than its layout (#Fields directive, configured or detected layout) names, or more with `extra_columns: quarantine`.',
+    remedy: 'The line is quarantined with its file and line number; if every line is affected, the #Fields line or the configured `fields`/`format`/`logformat` does not describe the log.',
   },
   SL_PROXY_BAD_QUOTING: {
     stage: 'decode',

@@ -21,9 +21,8 @@ export interface TimeContext {
   readonly zone: LocalToUtc;
 }
 
-/** Fixed per-input facts copied onto every event. */
+/** Per-input facts copied onto every event (the runtime adds `event_source`). */
 export interface EventStamp {
-  readonly source: string;
   /** The `#Software:` directive (device and version), when the log has one. */
   software: string | undefined;
 }
@@ -82,70 +81,24 @@ function parseDecimal(s: string): number {
 
 const isEmpty = (v: string | undefined): v is undefined => v === undefined || v === '' || v === '-';
 
+/** Number of slots (one past the largest slot id). */
+const SLOTS = Math.max(...Object.values(Slot)) + 1;
+
 /**
  * One record's values by slot, filled while a line is read and turned into an ODM proxy event by `finish`.
  * One draft is reused for every line of an input (reset per line), so reading a line allocates only the value
  * strings, the event and, when the line has fields without an ODM column, its additional_attrs.
  */
 export class RecordDraft {
-  date: string | undefined = undefined;
-  time: string | undefined = undefined;
-  dateLocal: string | undefined = undefined;
-  timeLocal: string | undefined = undefined;
-  epoch: string | undefined = undefined;
-  epochMs: string | undefined = undefined;
-  clfTime: string | undefined = undefined;
-  durationMs: string | undefined = undefined;
-  durationS: string | undefined = undefined;
-  srcIp: string | undefined = undefined;
-  srcPort: string | undefined = undefined;
-  user: string | undefined = undefined;
-  userAlt: string | undefined = undefined;
-  authGroup: string | undefined = undefined;
-  dstIp: string | undefined = undefined;
-  serverOrPeer: string | undefined = undefined;
-  sPort: string | undefined = undefined;
-  uriPort: string | undefined = undefined;
-  method: string | undefined = undefined;
-  scheme: string | undefined = undefined;
-  host: string | undefined = undefined;
-  path: string | undefined = undefined;
-  query: string | undefined = undefined;
-  extension: string | undefined = undefined;
-  uri: string | undefined = undefined;
-  requestLine: string | undefined = undefined;
-  status: string | undefined = undefined;
-  action: string | undefined = undefined;
-  filterResult: string | undefined = undefined;
-  filterRule: string | undefined = undefined;
-  category: string | undefined = undefined;
-  referrer: string | undefined = undefined;
-  browser: string | undefined = undefined;
-  ctype: string | undefined = undefined;
-  exception: string | undefined = undefined;
-  hierarchy: string | undefined = undefined;
-  supplier: string | undefined = undefined;
-  site: string | undefined = undefined;
-  virus: string | undefined = undefined;
-  appName: string | undefined = undefined;
-  appOp: string | undefined = undefined;
-  httpVersion: string | undefined = undefined;
-  inBytes: string | undefined = undefined;
-  outBytes: string | undefined = undefined;
-  dvcHost: string | undefined = undefined;
+  /** The value of each slot (`-` and empty values are never stored). */
+  readonly v: (string | undefined)[] = new Array<string | undefined>(SLOTS).fill(undefined);
   attrs: Record<string, string> | undefined = undefined;
   /** Why `finish` returned undefined. */
   error: RecordError | undefined = undefined;
   readonly #uri: UriParts = { scheme: undefined, host: undefined, port: undefined, path: undefined, query: undefined };
 
   reset(): void {
-    this.date = this.time = this.dateLocal = this.timeLocal = this.epoch = this.epochMs = this.clfTime = undefined;
-    this.durationMs = this.durationS = this.srcIp = this.srcPort = this.user = this.userAlt = this.authGroup = undefined;
-    this.dstIp = this.serverOrPeer = this.sPort = this.uriPort = this.method = this.scheme = this.host = undefined;
-    this.path = this.query = this.extension = this.uri = this.requestLine = this.status = this.action = undefined;
-    this.filterResult = this.filterRule = this.category = this.referrer = this.browser = this.ctype = undefined;
-    this.exception = this.hierarchy = this.supplier = this.site = this.virus = this.appName = this.appOp = undefined;
-    this.httpVersion = this.inBytes = this.outBytes = this.dvcHost = undefined;
+    this.v.fill(undefined);
     this.attrs = undefined;
     this.error = undefined;
   }
@@ -158,55 +111,8 @@ export class RecordDraft {
 
   /** Files a value under its slot; `key` names it in additional_attrs when the slot has no column. */
   set(slot: number, value: string, key: string): void {
-    switch (slot) {
-      case Slot.DATE: this.date = value; break;
-      case Slot.TIME: this.time = value; break;
-      case Slot.DATE_LOCAL: this.dateLocal = value; break;
-      case Slot.TIME_LOCAL: this.timeLocal = value; break;
-      case Slot.EPOCH: this.epoch = value; break;
-      case Slot.EPOCH_MS: this.epochMs = value; break;
-      case Slot.GMTTIME:
-      case Slot.LOCALTIME: this.clfTime = value; break;
-      case Slot.DURATION_MS: this.durationMs = value; break;
-      case Slot.DURATION_S: this.durationS = value; break;
-      case Slot.SRC_IP: this.srcIp = value; break;
-      case Slot.SRC_PORT: this.srcPort = value; break;
-      case Slot.USER: this.user = value; break;
-      case Slot.USER_ALT: this.userAlt = value; break;
-      case Slot.AUTH_GROUP: this.authGroup = value; break;
-      case Slot.DST_IP: this.dstIp = value; break;
-      case Slot.SERVER_OR_PEER: this.serverOrPeer = value; break;
-      case Slot.S_PORT: this.sPort = value; break;
-      case Slot.URI_PORT: this.uriPort = value; break;
-      case Slot.METHOD: this.method = value; break;
-      case Slot.SCHEME: this.scheme = value; break;
-      case Slot.HOST: this.host = value; break;
-      case Slot.PATH: this.path = value; break;
-      case Slot.QUERY: this.query = value; break;
-      case Slot.EXTENSION: this.extension = value; break;
-      case Slot.URI: this.uri = value; break;
-      case Slot.REQUEST_LINE: this.requestLine = value; break;
-      case Slot.STATUS: this.status = value; break;
-      case Slot.ACTION: this.action = value; break;
-      case Slot.FILTER_RESULT: this.filterResult = value; break;
-      case Slot.FILTER_RULE: this.filterRule = value; break;
-      case Slot.CATEGORY: this.category = value; break;
-      case Slot.REFERRER: this.referrer = value; break;
-      case Slot.BROWSER: this.browser = value; break;
-      case Slot.CTYPE: this.ctype = value; break;
-      case Slot.EXCEPTION: this.exception = value; break;
-      case Slot.HIERARCHY: this.hierarchy = value; break;
-      case Slot.SUPPLIER: this.supplier = value; break;
-      case Slot.SITE: this.site = value; break;
-      case Slot.VIRUS: this.virus = value; break;
-      case Slot.APP_NAME: this.appName = value; break;
-      case Slot.APP_OP: this.appOp = value; break;
-      case Slot.HTTP_VERSION: this.httpVersion = value; break;
-      case Slot.IN_BYTES: this.inBytes = value; break;
-      case Slot.OUT_BYTES: this.outBytes = value; break;
-      case Slot.DVC_HOST: this.dvcHost = value; break;
-      default: this.attr(key, value);
-    }
+    if (slot === Slot.UNMAPPED) this.attr(key, value);
+    else if (!isEmpty(value)) this.v[slot] = value;
   }
 
   #fail(code: ErrorCode, message: string): undefined {
@@ -215,35 +121,41 @@ export class RecordDraft {
   }
 
   #time(tc: TimeContext): number {
-    if (!isEmpty(this.epoch)) {
-      const ms = parseEpochSeconds(this.epoch);
-      if (isEmpty(this.epochMs)) return ms;
-      const frac = parseCount(this.epochMs);
-      return Number.isNaN(ms) || Number.isNaN(frac) || frac > 999 ? NaN : ms + frac;
+    const v = this.v;
+    const epoch = v[Slot.EPOCH];
+    if (epoch !== undefined) {
+      const ms = parseEpochSeconds(epoch);
+      const sub = v[Slot.EPOCH_MS];
+      if (sub === undefined) return ms;
+      const frac = parseCount(sub);
+      return Number.isNaN(ms) || !(frac <= 999) ? NaN : ms + frac;
     }
-    if (!isEmpty(this.time)) {
-      const tod = parseHms(this.time);
-      const day = isEmpty(this.date) ? tc.directiveDay : parseYmd(this.date);
-      const local = day + tod;
+    const time = v[Slot.TIME];
+    if (time !== undefined) {
+      const date = v[Slot.DATE];
+      const local = (date === undefined ? tc.directiveDay : parseYmd(date)) + parseHms(time);
       return Number.isNaN(tc.gmtOffset) ? local : local - tc.gmtOffset * 60_000;
     }
-    if (!isEmpty(this.timeLocal)) {
-      const tod = parseHms(this.timeLocal);
-      const day = isEmpty(this.dateLocal) ? tc.directiveDay : parseYmd(this.dateLocal);
-      return tc.zone(day + tod);
+    const timeLocal = v[Slot.TIME_LOCAL];
+    if (timeLocal !== undefined) {
+      const date = v[Slot.DATE_LOCAL];
+      return tc.zone((date === undefined ? tc.directiveDay : parseYmd(date)) + parseHms(timeLocal));
     }
-    if (!isEmpty(this.clfTime)) return parseClfTime(this.clfTime);
-    return NaN;
+    const clf = v[Slot.LOCALTIME] ?? v[Slot.GMTTIME];
+    return clf === undefined ? NaN : parseClfTime(clf);
   }
 
   #timeProblem(tc: TimeContext): string {
-    if (!isEmpty(this.epoch)) return `the time ${JSON.stringify(this.epoch + (isEmpty(this.epochMs) ? '' : `.${this.epochMs}`))} is not seconds since 1970`;
-    if (!isEmpty(this.time)) {
-      if (isEmpty(this.date) && Number.isNaN(tc.directiveDay)) return `the line has a time (${this.time}) but no date, and no #Date directive came before it`;
-      return `date/time ${JSON.stringify(`${this.date ?? ''} ${this.time}`.trim())} cannot be read`;
+    const v = this.v;
+    const [epoch, date, time, dateLocal, timeLocal] = [v[Slot.EPOCH], v[Slot.DATE], v[Slot.TIME], v[Slot.DATE_LOCAL], v[Slot.TIME_LOCAL]];
+    if (epoch !== undefined) return `the time ${JSON.stringify(epoch + (v[Slot.EPOCH_MS] === undefined ? '' : `.${v[Slot.EPOCH_MS]}`))} is not seconds since 1970`;
+    if (time !== undefined) {
+      if (date === undefined && Number.isNaN(tc.directiveDay)) return `the line has a time (${time}) but no date, and no #Date directive came before it`;
+      return `date/time ${JSON.stringify(`${date ?? ''} ${time}`.trim())} cannot be read`;
     }
-    if (!isEmpty(this.timeLocal)) return `local date/time ${JSON.stringify(`${this.dateLocal ?? ''} ${this.timeLocal}`.trim())} cannot be read`;
-    if (!isEmpty(this.clfTime)) return `time ${JSON.stringify(this.clfTime)} cannot be read`;
+    if (timeLocal !== undefined) return `local date/time ${JSON.stringify(`${dateLocal ?? ''} ${timeLocal}`.trim())} cannot be read`;
+    const clf = v[Slot.LOCALTIME] ?? v[Slot.GMTTIME];
+    if (clf !== undefined) return `time ${JSON.stringify(clf)} cannot be read`;
     return 'the line has no date or time';
   }
 
@@ -253,67 +165,67 @@ export class RecordDraft {
    * column. Addresses that are not IPs (Squid logs client names with `log_fqdn`) go to additional_attrs.
    */
   finish(tc: TimeContext, stamp: EventStamp): ProxyEvent | undefined {
+    const v = this.v;
     const time = this.#time(tc);
     if (!(time >= 0)) return this.#fail('SL_PROXY_BAD_VALUE', this.#timeProblem(tc));
     const e = { event_id: '', event_kind: 'proxy', event_time: time } as ProxyEvent;
-    e.event_source = stamp.source;
     if (stamp.software !== undefined) e.dvc_version = stamp.software;
 
-    if (!isEmpty(this.durationMs)) {
-      const v = parseDecimal(this.durationMs);
-      if (Number.isNaN(v)) return this.#fail('SL_PROXY_BAD_VALUE', `time-taken ${JSON.stringify(this.durationMs)} is not a duration in milliseconds`);
-      e.duration = v;
-    } else if (!isEmpty(this.durationS)) {
-      const v = parseDecimal(this.durationS);
-      if (Number.isNaN(v)) return this.#fail('SL_PROXY_BAD_VALUE', `duration ${JSON.stringify(this.durationS)} is not a number of seconds`);
-      e.duration = v * 1000;
+    let s = v[Slot.DURATION_MS];
+    if (s !== undefined) {
+      const n = parseDecimal(s);
+      if (Number.isNaN(n)) return this.#fail('SL_PROXY_BAD_VALUE', `time-taken ${JSON.stringify(s)} is not a duration in milliseconds`);
+      e.duration = n;
+    } else if ((s = v[Slot.DURATION_S]) !== undefined) {
+      const n = parseDecimal(s);
+      if (Number.isNaN(n)) return this.#fail('SL_PROXY_BAD_VALUE', `duration ${JSON.stringify(s)} is not a number of seconds`);
+      e.duration = n * 1000;
     }
 
-    if (!isEmpty(this.srcIp)) {
-      if (isIpAddress(this.srcIp)) e.src_ip = this.srcIp;
-      else this.attr('src_host', this.srcIp);
+    if ((s = v[Slot.SRC_IP]) !== undefined) {
+      if (isIpAddress(s)) e.src_ip = s;
+      else this.attr('src_host', s);
     }
-    if (!isEmpty(this.srcPort)) {
-      const v = parseCount(this.srcPort);
-      if (!(v <= 65535)) return this.#fail('SL_PROXY_BAD_VALUE', `client port ${JSON.stringify(this.srcPort)} is not a port number`);
-      e.src_port = v;
+    if ((s = v[Slot.SRC_PORT]) !== undefined) {
+      const n = parseCount(s);
+      if (!(n <= 65535)) return this.#fail('SL_PROXY_BAD_VALUE', `client port ${JSON.stringify(s)} is not a port number`);
+      e.src_port = n;
     }
-    if (!isEmpty(this.dstIp)) {
-      if (isIpAddress(this.dstIp)) e.dst_ip = this.dstIp;
-      else this.attr('dst_host', this.dstIp);
+    if ((s = v[Slot.DST_IP]) !== undefined) {
+      if (isIpAddress(s)) e.dst_ip = s;
+      else this.attr('dst_host', s);
     }
-    if (!isEmpty(this.serverOrPeer)) {
-      if (isIpAddress(this.serverOrPeer)) {
-        if (e.dst_ip === undefined) e.dst_ip = this.serverOrPeer;
-      } else if (isEmpty(this.supplier)) this.supplier = this.serverOrPeer;
+    let supplier = v[Slot.SUPPLIER];
+    if ((s = v[Slot.SERVER_OR_PEER]) !== undefined) {
+      if (isIpAddress(s)) e.dst_ip ??= s;
+      else supplier ??= s;
     }
-
-    const user = isEmpty(this.user) ? this.userAlt : this.user;
-    if (!isEmpty(user)) e.user_name = user;
+    const user = v[Slot.USER] ?? v[Slot.USER_ALT];
+    if (user !== undefined) e.user_name = user;
 
     // Request line (NCSA "%r") and whole URIs fill the parts the log does not give one by one.
-    let method = this.method;
-    let uri = this.uri;
-    if (!isEmpty(this.requestLine)) {
-      const r = this.requestLine;
-      const a = r.indexOf(' ');
-      const b = r.lastIndexOf(' ');
+    let method = v[Slot.METHOD];
+    let uri = v[Slot.URI];
+    let version = v[Slot.HTTP_VERSION];
+    if ((s = v[Slot.REQUEST_LINE]) !== undefined) {
+      const a = s.indexOf(' ');
+      const b = s.lastIndexOf(' ');
       if (a > 0) {
-        method ??= r.slice(0, a);
-        if (b > a && r.startsWith('HTTP/', b + 1)) {
-          uri ??= r.slice(a + 1, b);
-          this.httpVersion ??= r.slice(b + 6);
-        } else uri ??= r.slice(a + 1);
-      } else this.attr('request', r);
+        method ??= s.slice(0, a);
+        if (b > a && s.startsWith('HTTP/', b + 1)) {
+          uri ??= s.slice(a + 1, b);
+          version ??= s.slice(b + 6);
+        } else uri ??= s.slice(a + 1);
+      } else this.attr('request', s);
     }
-    if (!isEmpty(method)) e.prx_method = method;
+    if (method !== undefined) e.prx_method = method;
     let port: number | undefined;
-    let scheme = isEmpty(this.scheme) ? undefined : this.scheme;
-    let host = isEmpty(this.host) ? undefined : this.host;
-    let path = isEmpty(this.path) ? undefined : this.path;
-    let query = isEmpty(this.query) ? undefined : this.query.charCodeAt(0) === 63 ? this.query.slice(1) : this.query;
-    if (query === '') query = undefined;
-    if (!isEmpty(uri)) {
+    let scheme = v[Slot.SCHEME];
+    let host = v[Slot.HOST];
+    let path = v[Slot.PATH];
+    let query = v[Slot.QUERY];
+    if (query !== undefined && query.charCodeAt(0) === 63) query = query.length > 1 ? query.slice(1) : undefined;
+    if (uri !== undefined && uri !== '-') {
       const u = splitUri(uri, this.#uri);
       scheme ??= u.scheme;
       host ??= u.host;
@@ -322,57 +234,57 @@ export class RecordDraft {
       if (u.port !== undefined && !Number.isNaN(u.port)) port = u.port;
       this.attr('cs-uri', uri); // the URI as logged: the parts above drop its scheme, port and form
     }
-    if (!isEmpty(this.uriPort)) {
-      const v = parseCount(this.uriPort);
-      if (!(v <= 65535)) return this.#fail('SL_PROXY_BAD_VALUE', `cs-uri-port ${JSON.stringify(this.uriPort)} is not a port number`);
-      port = v;
-    } else if (port === undefined && !isEmpty(this.sPort)) {
-      const v = parseCount(this.sPort);
-      if (!(v <= 65535)) return this.#fail('SL_PROXY_BAD_VALUE', `server port ${JSON.stringify(this.sPort)} is not a port number`);
-      port = v;
+    if ((s = v[Slot.URI_PORT]) !== undefined) {
+      const n = parseCount(s);
+      if (!(n <= 65535)) return this.#fail('SL_PROXY_BAD_VALUE', `cs-uri-port ${JSON.stringify(s)} is not a port number`);
+      port = n;
+    } else if (port === undefined && (s = v[Slot.S_PORT]) !== undefined) {
+      const n = parseCount(s);
+      if (!(n <= 65535)) return this.#fail('SL_PROXY_BAD_VALUE', `server port ${JSON.stringify(s)} is not a port number`);
+      port = n;
     }
     if (port !== undefined) e.dst_port = port;
     if (scheme !== undefined) e.prx_scheme = scheme;
     if (host !== undefined) e.prx_host = host;
     if (path !== undefined) e.prx_path = path;
     if (query !== undefined) e.prx_query = query;
-    if (!isEmpty(this.extension)) e.prx_extension = this.extension;
+    if ((s = v[Slot.EXTENSION]) !== undefined) e.prx_extension = s;
     // Spot's fulluri: host + path (when longer than "/") + query.
     const full = (host ?? '') + (path !== undefined && path.length > 1 ? path : '') + (query !== undefined ? `?${query}` : '');
     if (full !== '') e.prx_uri = full;
 
-    if (!isEmpty(this.status)) {
-      const v = parseCount(this.status);
-      if (!(v <= 999)) return this.#fail('SL_PROXY_BAD_VALUE', `status ${JSON.stringify(this.status)} is not an HTTP status code`);
-      e.prx_code = v;
+    if ((s = v[Slot.STATUS]) !== undefined) {
+      const n = parseCount(s);
+      if (!(n <= 999)) return this.#fail('SL_PROXY_BAD_VALUE', `status ${JSON.stringify(s)} is not an HTTP status code`);
+      e.prx_code = n;
     }
-    if (!isEmpty(this.action)) e.prx_action = this.action;
-    if (!isEmpty(this.filterResult)) e.prx_filter_result = this.filterResult;
-    if (!isEmpty(this.filterRule)) e.prx_filter_rule = this.filterRule;
-    if (!isEmpty(this.category)) e.prx_category = this.category;
-    if (!isEmpty(this.referrer)) e.prx_referrer = this.referrer;
-    if (!isEmpty(this.browser)) e.prx_browser = this.browser;
-    if (!isEmpty(this.ctype)) e.prx_type = this.ctype;
-    if (!isEmpty(this.authGroup)) e.prx_auth_group = this.authGroup;
-    if (!isEmpty(this.exception)) e.prx_exception_id = this.exception;
-    if (!isEmpty(this.hierarchy)) e.prx_hierarchy = this.hierarchy;
-    if (!isEmpty(this.supplier)) e.prx_supplier = this.supplier;
-    if (!isEmpty(this.site)) e.prx_site = this.site;
-    if (!isEmpty(this.virus)) e.prx_virus_id = this.virus;
-    if (!isEmpty(this.appName)) e.prx_app_name = this.appName;
-    if (!isEmpty(this.appOp)) e.prx_app_operation = this.appOp;
-    if (!isEmpty(this.httpVersion)) e.prx_http_version = this.httpVersion;
-    if (!isEmpty(this.inBytes)) {
-      const v = parseCount(this.inBytes);
-      if (Number.isNaN(v)) return this.#fail('SL_PROXY_BAD_VALUE', `sc-bytes ${JSON.stringify(this.inBytes)} is not a byte count`);
-      e.in_bytes = v;
+    if ((s = v[Slot.ACTION]) !== undefined) e.prx_action = s;
+    if ((s = v[Slot.FILTER_RESULT]) !== undefined) e.prx_filter_result = s;
+    if ((s = v[Slot.FILTER_RULE]) !== undefined) e.prx_filter_rule = s;
+    if ((s = v[Slot.CATEGORY]) !== undefined) e.prx_category = s;
+    if ((s = v[Slot.REFERRER]) !== undefined) e.prx_referrer = s;
+    if ((s = v[Slot.BROWSER]) !== undefined) e.prx_browser = s;
+    if ((s = v[Slot.CTYPE]) !== undefined) e.prx_type = s;
+    if ((s = v[Slot.AUTH_GROUP]) !== undefined) e.prx_auth_group = s;
+    if ((s = v[Slot.EXCEPTION]) !== undefined) e.prx_exception_id = s;
+    if ((s = v[Slot.HIERARCHY]) !== undefined) e.prx_hierarchy = s;
+    if (supplier !== undefined) e.prx_supplier = supplier;
+    if ((s = v[Slot.SITE]) !== undefined) e.prx_site = s;
+    if ((s = v[Slot.VIRUS]) !== undefined) e.prx_virus_id = s;
+    if ((s = v[Slot.APP_NAME]) !== undefined) e.prx_app_name = s;
+    if ((s = v[Slot.APP_OP]) !== undefined) e.prx_app_operation = s;
+    if (version !== undefined) e.prx_http_version = version;
+    if ((s = v[Slot.IN_BYTES]) !== undefined) {
+      const n = parseCount(s);
+      if (Number.isNaN(n)) return this.#fail('SL_PROXY_BAD_VALUE', `sc-bytes ${JSON.stringify(s)} is not a byte count`);
+      e.in_bytes = n;
     }
-    if (!isEmpty(this.outBytes)) {
-      const v = parseCount(this.outBytes);
-      if (Number.isNaN(v)) return this.#fail('SL_PROXY_BAD_VALUE', `cs-bytes ${JSON.stringify(this.outBytes)} is not a byte count`);
-      e.out_bytes = v;
+    if ((s = v[Slot.OUT_BYTES]) !== undefined) {
+      const n = parseCount(s);
+      if (Number.isNaN(n)) return this.#fail('SL_PROXY_BAD_VALUE', `cs-bytes ${JSON.stringify(s)} is not a byte count`);
+      e.out_bytes = n;
     }
-    if (!isEmpty(this.dvcHost)) e.dvc_host = this.dvcHost;
+    if ((s = v[Slot.DVC_HOST]) !== undefined) e.dvc_host = s;
     if (this.attrs !== undefined) e.additional_attrs = this.attrs;
     return e;
   }

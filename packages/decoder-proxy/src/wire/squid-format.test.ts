@@ -5,7 +5,7 @@ import { NCSA_FORMAT } from './ncsa.js';
 import { SQUID_NATIVE, compileSquidFormat } from './squid-format.js';
 
 const tc = { directiveDay: NaN, gmtOffset: NaN, zone: (ms: number) => ms };
-const stamp = { source: 't', software: undefined };
+const stamp = { software: undefined };
 
 function read(format: ReturnType<typeof compileSquidFormat>, line: string) {
   const d = new RecordDraft();
