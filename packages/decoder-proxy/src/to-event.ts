@@ -168,40 +168,37 @@ export class RecordDraft {
     const v = this.v;
     const time = this.#time(tc);
     if (!(time >= 0)) return this.#fail('SL_PROXY_BAD_VALUE', this.#timeProblem(tc));
-    const e = { event_id: '', event_kind: 'proxy', event_time: time } as ProxyEvent;
-    if (stamp.software !== undefined) e.dvc_version = stamp.software;
 
-    let s = v[Slot.DURATION_MS];
-    if (s !== undefined) {
-      const n = parseDecimal(s);
-      if (Number.isNaN(n)) return this.#fail('SL_PROXY_BAD_VALUE', `time-taken ${JSON.stringify(s)} is not a duration in milliseconds`);
-      e.duration = n;
+    // Typed values first: a bad one makes the record bad before anything is built.
+    let s: string | undefined;
+    let duration = NaN;
+    if ((s = v[Slot.DURATION_MS]) !== undefined) {
+      duration = parseDecimal(s);
+      if (Number.isNaN(duration)) return this.#fail('SL_PROXY_BAD_VALUE', `time-taken ${JSON.stringify(s)} is not a duration in milliseconds`);
     } else if ((s = v[Slot.DURATION_S]) !== undefined) {
-      const n = parseDecimal(s);
-      if (Number.isNaN(n)) return this.#fail('SL_PROXY_BAD_VALUE', `duration ${JSON.stringify(s)} is not a number of seconds`);
-      e.duration = n * 1000;
+      duration = parseDecimal(s) * 1000;
+      if (Number.isNaN(duration)) return this.#fail('SL_PROXY_BAD_VALUE', `duration ${JSON.stringify(s)} is not a number of seconds`);
     }
-
-    if ((s = v[Slot.SRC_IP]) !== undefined) {
-      if (isIpAddress(s)) e.src_ip = s;
-      else this.attr('src_host', s);
-    }
+    let srcPort = NaN;
     if ((s = v[Slot.SRC_PORT]) !== undefined) {
-      const n = parseCount(s);
-      if (!(n <= 65535)) return this.#fail('SL_PROXY_BAD_VALUE', `client port ${JSON.stringify(s)} is not a port number`);
-      e.src_port = n;
+      srcPort = parseCount(s);
+      if (!(srcPort <= 65535)) return this.#fail('SL_PROXY_BAD_VALUE', `client port ${JSON.stringify(s)} is not a port number`);
     }
-    if ((s = v[Slot.DST_IP]) !== undefined) {
-      if (isIpAddress(s)) e.dst_ip = s;
-      else this.attr('dst_host', s);
+    let status = NaN;
+    if ((s = v[Slot.STATUS]) !== undefined) {
+      status = parseCount(s);
+      if (!(status <= 999)) return this.#fail('SL_PROXY_BAD_VALUE', `status ${JSON.stringify(s)} is not an HTTP status code`);
     }
-    let supplier = v[Slot.SUPPLIER];
-    if ((s = v[Slot.SERVER_OR_PEER]) !== undefined) {
-      if (isIpAddress(s)) e.dst_ip ??= s;
-      else supplier ??= s;
+    let inBytes = NaN;
+    if ((s = v[Slot.IN_BYTES]) !== undefined) {
+      inBytes = parseCount(s);
+      if (Number.isNaN(inBytes)) return this.#fail('SL_PROXY_BAD_VALUE', `sc-bytes ${JSON.stringify(s)} is not a byte count`);
     }
-    const user = v[Slot.USER] ?? v[Slot.USER_ALT];
-    if (user !== undefined) e.user_name = user;
+    let outBytes = NaN;
+    if ((s = v[Slot.OUT_BYTES]) !== undefined) {
+      outBytes = parseCount(s);
+      if (Number.isNaN(outBytes)) return this.#fail('SL_PROXY_BAD_VALUE', `cs-bytes ${JSON.stringify(s)} is not a byte count`);
+    }
 
     // Request line (NCSA "%r") and whole URIs fill the parts the log does not give one by one.
     let method = v[Slot.METHOD];
@@ -218,32 +215,60 @@ export class RecordDraft {
         } else uri ??= s.slice(a + 1);
       } else this.attr('request', s);
     }
-    if (method !== undefined) e.prx_method = method;
-    let port: number | undefined;
+    let port = NaN;
     let scheme = v[Slot.SCHEME];
     let host = v[Slot.HOST];
     let path = v[Slot.PATH];
     let query = v[Slot.QUERY];
     if (query !== undefined && query.charCodeAt(0) === 63) query = query.length > 1 ? query.slice(1) : undefined;
-    if (uri !== undefined && uri !== '-') {
+    if (uri !== undefined) {
       const u = splitUri(uri, this.#uri);
       scheme ??= u.scheme;
       host ??= u.host;
       path ??= u.path;
       query ??= u.query;
-      if (u.port !== undefined && !Number.isNaN(u.port)) port = u.port;
+      if (u.port !== undefined) port = u.port;
       this.attr('cs-uri', uri); // the URI as logged: the parts above drop its scheme, port and form
     }
     if ((s = v[Slot.URI_PORT]) !== undefined) {
-      const n = parseCount(s);
-      if (!(n <= 65535)) return this.#fail('SL_PROXY_BAD_VALUE', `cs-uri-port ${JSON.stringify(s)} is not a port number`);
-      port = n;
-    } else if (port === undefined && (s = v[Slot.S_PORT]) !== undefined) {
-      const n = parseCount(s);
-      if (!(n <= 65535)) return this.#fail('SL_PROXY_BAD_VALUE', `server port ${JSON.stringify(s)} is not a port number`);
-      port = n;
+      port = parseCount(s);
+      if (!(port <= 65535)) return this.#fail('SL_PROXY_BAD_VALUE', `cs-uri-port ${JSON.stringify(s)} is not a port number`);
+    } else if (Number.isNaN(port) && (s = v[Slot.S_PORT]) !== undefined) {
+      port = parseCount(s);
+      if (!(port <= 65535)) return this.#fail('SL_PROXY_BAD_VALUE', `server port ${JSON.stringify(s)} is not a port number`);
     }
-    if (port !== undefined) e.dst_port = port;
+
+    let srcIp = v[Slot.SRC_IP];
+    if (srcIp !== undefined && !isIpAddress(srcIp)) {
+      this.attr('src_host', srcIp);
+      srcIp = undefined;
+    }
+    let dstIp = v[Slot.DST_IP];
+    if (dstIp !== undefined && !isIpAddress(dstIp)) {
+      this.attr('dst_host', dstIp);
+      dstIp = undefined;
+    }
+    let supplier = v[Slot.SUPPLIER];
+    if ((s = v[Slot.SERVER_OR_PEER]) !== undefined) {
+      if (isIpAddress(s)) dstIp ??= s;
+      else supplier ??= s;
+    }
+    const user = v[Slot.USER] ?? v[Slot.USER_ALT];
+
+    // The event, its fields set in the data model's order (ids hash them in that order; one object shape).
+    const e = { event_id: '', event_kind: 'proxy', event_time: time } as ProxyEvent;
+    if (!Number.isNaN(duration)) e.duration = duration;
+    if ((s = v[Slot.DVC_HOST]) !== undefined) e.dvc_host = s;
+    if (stamp.software !== undefined) e.dvc_version = stamp.software;
+    if (srcIp !== undefined) e.src_ip = srcIp;
+    if (dstIp !== undefined) e.dst_ip = dstIp;
+    if (!Number.isNaN(srcPort)) e.src_port = srcPort;
+    if (!Number.isNaN(port)) e.dst_port = port;
+    if (!Number.isNaN(inBytes)) e.in_bytes = inBytes;
+    if (!Number.isNaN(outBytes)) e.out_bytes = outBytes;
+    if (user !== undefined) e.user_name = user;
+    if (this.attrs !== undefined) e.additional_attrs = this.attrs;
+    if (method !== undefined) e.prx_method = method;
     if (scheme !== undefined) e.prx_scheme = scheme;
     if (host !== undefined) e.prx_host = host;
     if (path !== undefined) e.prx_path = path;
@@ -252,12 +277,7 @@ export class RecordDraft {
     // Spot's fulluri: host + path (when longer than "/") + query.
     const full = (host ?? '') + (path !== undefined && path.length > 1 ? path : '') + (query !== undefined ? `?${query}` : '');
     if (full !== '') e.prx_uri = full;
-
-    if ((s = v[Slot.STATUS]) !== undefined) {
-      const n = parseCount(s);
-      if (!(n <= 999)) return this.#fail('SL_PROXY_BAD_VALUE', `status ${JSON.stringify(s)} is not an HTTP status code`);
-      e.prx_code = n;
-    }
+    if (!Number.isNaN(status)) e.prx_code = status;
     if ((s = v[Slot.ACTION]) !== undefined) e.prx_action = s;
     if ((s = v[Slot.FILTER_RESULT]) !== undefined) e.prx_filter_result = s;
     if ((s = v[Slot.FILTER_RULE]) !== undefined) e.prx_filter_rule = s;
@@ -274,18 +294,6 @@ export class RecordDraft {
     if ((s = v[Slot.APP_NAME]) !== undefined) e.prx_app_name = s;
     if ((s = v[Slot.APP_OP]) !== undefined) e.prx_app_operation = s;
     if (version !== undefined) e.prx_http_version = version;
-    if ((s = v[Slot.IN_BYTES]) !== undefined) {
-      const n = parseCount(s);
-      if (Number.isNaN(n)) return this.#fail('SL_PROXY_BAD_VALUE', `sc-bytes ${JSON.stringify(s)} is not a byte count`);
-      e.in_bytes = n;
-    }
-    if ((s = v[Slot.OUT_BYTES]) !== undefined) {
-      const n = parseCount(s);
-      if (Number.isNaN(n)) return this.#fail('SL_PROXY_BAD_VALUE', `cs-bytes ${JSON.stringify(s)} is not a byte count`);
-      e.out_bytes = n;
-    }
-    if ((s = v[Slot.DVC_HOST]) !== undefined) e.dvc_host = s;
-    if (this.attrs !== undefined) e.additional_attrs = this.attrs;
     return e;
   }
 }

@@ -40,6 +40,22 @@ describe('tokenize (W3C / ELFF values)', () => {
     expect(values('a\u007fb')).toBe(TOKEN_CONTROL_CHAR);
   });
 
+  it('reads the same values on its fast path (spaces only) as character by character (a trailing tab forces that path)', () => {
+    const alphabet = ['a', 'b', ' ', ' ', '"', '"', '\\', '-', '/'];
+    let seed = 7;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
+    const fast = new Spans();
+    const slow = new Spans();
+    for (let t = 0; t < 20000; t++) {
+      let line = '';
+      for (let i = 0, n = rand(24); i < n; i++) line += alphabet[rand(alphabet.length)];
+      const a = tokenize(line, fast);
+      const b = tokenize(`${line}\t`, slow);
+      expect(a, JSON.stringify(line)).toBe(b);
+      for (let k = 0; k < a; k++) expect([fast.start[k], fast.end[k], fast.flags[k]], JSON.stringify(line)).toEqual([slow.start[k], slow.end[k], slow.flags[k]]);
+    }
+  });
+
   it('refuses lines with more values than any layout has', () => {
     expect(values('x '.repeat(600))).toBe(TOKEN_TOO_MANY);
   });
