@@ -155,6 +155,14 @@ describe('ProxySG / W3C extended logs', () => {
     expect(events[0]!.additional_attrs).toEqual({ src_host: 'localhost', dst_host: '2001:db8:2ce:1' });
   });
 
+  it('reads Windows line ends and a byte-order mark like any other log', async () => {
+    const unix = await decode([...HEADER, MAIN_LINE, ''].join('\n'));
+    const windows = await decode(`\ufeff${[...HEADER, MAIN_LINE, ''].join('\r\n')}`);
+    expect(windows.issues).toEqual([]);
+    expect(windows.events).toEqual(unix.events);
+    expect(new ProxyDecoder(withDefaults()).sniff({ head: Buffer.from(`\ufeff${HEADER.join('\r\n')}\r\n`), name: 'x', framing: 'stream' })).toBeGreaterThanOrEqual(0.9);
+  });
+
   it('keeps each line as read in `raw` when asked to', async () => {
     const { events } = await decode([...HEADER, MAIN_LINE].join('\n'), {}, { keepRaw: true });
     expect(events[0]!.raw).toBe(MAIN_LINE);

@@ -123,7 +123,8 @@ export class ProxyDecoder implements Decoder {
   sniff(probe: SniffProbe): number {
     try {
       if (probe.framing !== 'stream' || probe.head.length === 0) return 0;
-      const head = Buffer.from(probe.head.buffer, probe.head.byteOffset, probe.head.byteLength).toString('utf8');
+      let head = Buffer.from(probe.head.buffer, probe.head.byteOffset, probe.head.byteLength).toString('utf8');
+      if (head.charCodeAt(0) === 0xfeff) head = head.slice(1);
       return sniffText(head, this.#detect);
     } catch {
       return 0;
@@ -158,7 +159,9 @@ export class ProxyDecoder implements Decoder {
     };
     for await (const lines of readLines(source, { maxLineBytes: this.#config.max_line_bytes })) {
       if (ctx.signal.aborted) return;
-      for (const l of lines) {
+      for (const read of lines) {
+        // A byte-order mark before the first line (Windows tools write one) is not part of the record.
+        const l = read.line === 1 && read.text.charCodeAt(0) === 0xfeff ? { ...read, text: read.text.slice(1) } : read;
         const text = l.text;
         if (l.truncated) {
           bad(l, 'SL_DECODE_LINE_TOO_LONG', `${l.bytes} bytes, more than max_line_bytes (${this.#config.max_line_bytes}); its first bytes are kept`);
