@@ -51,6 +51,33 @@ describe('the proxy decoder in a pipeline', () => {
     expect(q[0]!['raw']).toBe('garbage that is not a record');
   });
 
+  it('follows a watched folder: logs that appear later (gzip included) are decoded once each', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sl-proxy-'));
+    writeFileSync(join(dir, 'a.log'), generateProxyLogText({ format: 'proxysg-elff', lines: 30, seed: 31 }));
+    const registry = new PluginRegistry();
+    for (const m of referenceManifests) registry.register(m);
+    const controller = new AbortController();
+    const spec = parsePipelineConfig(
+      { name: 'proxy-watch', output: 'out', plugins: [PACKAGE_DIR], inputs: [{ type: 'directory', path: '.', pattern: '*.log*', watch: true, poll: '50ms', settle: '100ms' }], sinks: [{ use: 'memory' }] },
+      { baseDir: dir },
+    );
+    const runner = new LocalRunner({ spec, registry, logger: new StreamLogger({ level: 'error', write: () => undefined }), signal: controller.signal });
+    const done = runner.run();
+    const delivered = () => (runner.pipeline?.sinks.find((x) => x.spec.name === 'memory')?.instance as MemorySink | undefined)?.events.size ?? 0;
+    const until = async (n: number) => {
+      for (const deadline = Date.now() + 30_000; delivered() < n && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 50));
+    };
+    await until(30);
+    writeFileSync(join(dir, 'b.log.gz'), gzipSync(generateProxyLogText({ format: 'squid', lines: 20, seed: 32 })));
+    await until(50);
+    controller.abort();
+    const summary = await done;
+    expect(summary.inputs.map((i) => [i.name.split('/').pop(), i.events])).toEqual([
+      ['a.log', 30],
+      ['b.log.gz', 20],
+    ]);
+  });
+
   it('uses a named step with a custom Squid logformat for the input that names it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sl-proxy-'));
     writeFileSync(join(dir, 'custom.log'), '1773416922.391 104 10.105.21.199 58938 TCP_MISS/200 904 GET http://example.com/ "curl/8.14.1"\n');
