@@ -9,6 +9,7 @@ import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse';
+import { readLines } from '@sightline/core';
 import { ProxyDecoder, generateProxyLog, withDefaults } from '../dist/index.js';
 
 const N = Number(process.env.SIGHTLINE_BENCH_LINES ?? 500_000);
@@ -120,6 +121,13 @@ async function peer(sample) {
   return { events, issues: 0 };
 }
 
+// --- floor: core's readLines alone (a JS string per line, nothing parsed) -----------------------------------------
+async function floor() {
+  let events = 0;
+  for await (const lines of readLines(fileSource(file))) for (const l of lines) if (l.text.charCodeAt(0) !== 35) events++;
+  return { events, issues: 0 };
+}
+
 // --- same fields? -------------------------------------------------------------------------------------------
 const mine = [];
 const theirs = [];
@@ -134,7 +142,9 @@ for (let i = 0; i < Math.min(mine.length, theirs.length); i++) {
 // --- timed rounds, interleaved ------------------------------------------------------------------------------
 const runsOurs = [];
 const runsPeer = [];
+const runsFloor = [];
 for (let r = 0; r < ROUNDS; r++) {
+  runsFloor.push(await measure(() => floor()));
   runsOurs.push(await measure(() => ours()));
   if (r === 0 || process.env.SIGHTLINE_BENCH_PEER_ROUNDS === 'all') runsPeer.push(await measure(() => peer()));
 }
@@ -147,6 +157,8 @@ const row = (name, m, runs) =>
   `${name.padEnd(44)} ${fmt(m.events).padStart(10)} ${m.wall.toFixed(2).padStart(8)} ${fmt(m.events / m.wall).padStart(11)} ${fmt(m.events / m.cpu).padStart(13)} ${(bytes / 2 ** 20 / m.wall).toFixed(0).padStart(6)} ${m.peakMiB.toFixed(0).padStart(9)}   ${runs.map((x) => x.wall.toFixed(2)).join(', ')}`;
 console.log(`\nProxySG ELFF decode: ${fmt(N)} records, ${(bytes / 2 ** 20).toFixed(0)} MiB, #Fields change every 100k records (node ${process.version})`);
 console.log(`${'parser'.padEnd(44)} ${'records'.padStart(10)} ${'wall s'.padStart(8)} ${'lines/s'.padStart(11)} ${'lines/cpu-s'.padStart(13)} ${'MiB/s'.padStart(6)} ${'peak RSS'.padStart(9)}   runs (s)`);
+const f = median(runsFloor);
+console.log(row('floor: core readLines, no parsing', f, runsFloor));
 console.log(row('@sightline/decoder-proxy (ODM events + ids)', o, runsOurs));
 console.log(row('csv-parse 7 (space, quote, relax) -> same ODM', p, runsPeer));
 console.log(`ratio (lines/s, median): ${(o.events / o.wall / (p.events / p.wall)).toFixed(1)}x; per CPU-second: ${(o.events / o.cpu / (p.events / p.cpu)).toFixed(1)}x`);

@@ -275,6 +275,9 @@ describe('formats and detection', () => {
   it('sniffs with the configured format only: a forced Squid decoder does not claim an ELFF log', () => {
     expect(sniff(generateProxyLogText({ format: 'proxysg-elff', lines: 5 }), { format: 'squid' })).toBe(0);
     expect(sniff(generateProxyLogText({ format: 'squid', lines: 5 }), { format: 'squid' })).toBeGreaterThanOrEqual(0.9);
+    expect(sniff(generateProxyLogText({ format: 'squid', lines: 5 }), { format: 'elff' })).toBe(0);
+    expect(sniff(generateProxyLogText({ format: 'combined', lines: 5 }), { format: 'spot' })).toBe(0);
+    expect(sniff(generateProxyLogText({ format: 'spot', lines: 5 }), { format: 'spot' })).toBeGreaterThanOrEqual(0.8);
   });
 
   it('reads Squid native and NCSA combined logs it generated, every record valid', async () => {

@@ -117,7 +117,8 @@ export class ProxyDecoder implements Decoder {
       const n = tokenize(line, this.#spans);
       return n === plan.layout.fields.length ? { kind: 'headerless', layout: plan.layout } : undefined;
     }
-    return detectLine(line, this.#spans);
+    const d = detectLine(line, this.#spans);
+    return d?.kind === 'regex' ? undefined : d; // set to ELFF: Squid and NCSA lines are not ours
   };
 
   sniff(probe: SniffProbe): number {
