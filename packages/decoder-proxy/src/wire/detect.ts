@@ -3,7 +3,7 @@ import { type Layout, headerlessLayout } from './layouts.js';
 import { type LineFormat, MAX_REGEX_LINE } from './line-format.js';
 import { NCSA_FORMAT } from './ncsa.js';
 import { SQUID_NATIVE, compileSquidFormat } from './squid-format.js';
-import { Spans, tokenize } from './tokenize.js';
+import { type Spans, tokenize } from './tokenize.js';
 
 /** What one line says about the format of its input. */
 export type Detection =
@@ -71,4 +71,3 @@ export function sniffText(head: string, match: (line: string) => Detection | und
   return recognised * 2 >= Math.min(considered, 20) ? best : best / 2;
 }
 
-export { Spans };
