@@ -96,6 +96,9 @@ export class RecordDraft {
   /** Why `finish` returned undefined. */
   error: RecordError | undefined = undefined;
   readonly #uri: UriParts = { scheme: undefined, host: undefined, port: undefined, path: undefined, query: undefined };
+  /** The last date read and its day: consecutive records almost always share it. */
+  #lastDate = '';
+  #lastDay = NaN;
 
   reset(): void {
     this.v.fill(undefined);
@@ -133,7 +136,7 @@ export class RecordDraft {
     const time = v[Slot.TIME];
     if (time !== undefined) {
       const date = v[Slot.DATE];
-      const local = (date === undefined ? tc.directiveDay : parseYmd(date)) + parseHms(time);
+      const local = (date === undefined ? tc.directiveDay : this.#day(date)) + parseHms(time);
       return Number.isNaN(tc.gmtOffset) ? local : local - tc.gmtOffset * 60_000;
     }
     const timeLocal = v[Slot.TIME_LOCAL];
@@ -143,6 +146,14 @@ export class RecordDraft {
     }
     const clf = v[Slot.LOCALTIME] ?? v[Slot.GMTTIME];
     return clf === undefined ? NaN : parseClfTime(clf);
+  }
+
+  #day(date: string): number {
+    if (date !== this.#lastDate) {
+      this.#lastDay = parseYmd(date);
+      this.#lastDate = date;
+    }
+    return this.#lastDay;
   }
 
   #timeProblem(tc: TimeContext): string {
