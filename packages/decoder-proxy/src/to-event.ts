@@ -267,7 +267,13 @@ export class RecordDraft {
     const user = v[Slot.USER] ?? v[Slot.USER_ALT];
 
     // The event, its fields set in the data model's order (ids hash them in that order; one object shape).
-    const e = { event_id: '', event_kind: 'proxy', event_time: time } as ProxyEvent;
+    // Object.create rather than a literal: V8 tracks literal sites, and once it sees a batch of events still alive
+    // at a scavenge it may allocate every later event of the site in the old generation ("pretenuring"), which
+    // measured ~40% slower here. The object is the same plain object either way.
+    const e = Object.create(Object.prototype) as ProxyEvent;
+    e.event_id = '';
+    e.event_kind = 'proxy';
+    e.event_time = time;
     if (!Number.isNaN(duration)) e.duration = duration;
     if ((s = v[Slot.DVC_HOST]) !== undefined) e.dvc_host = s;
     if (stamp.software !== undefined) e.dvc_version = stamp.software;
