@@ -1,5 +1,6 @@
 import { PluginRegistry, type PluginManifest, referenceManifests } from '@sightline/core';
 import { manifest as netflowDecoder } from '@sightline/decoder-netflow';
+import { manifest as proxyDecoder } from '@sightline/decoder-proxy';
 import { manifests as contextManifests } from '@sightline/enrich-context';
 import { manifest as heuristicsModel } from '@sightline/model-heuristics';
 import { manifest as elasticSink } from '@sightline/sink-elastic/manifest'; // the client loads when a pipeline uses it
@@ -13,6 +14,7 @@ import { manifest as splunkSink } from '@sightline/sink-splunk';
 export const BUILTIN_MANIFESTS: readonly { readonly manifest: PluginManifest; readonly pkg: string }[] = [
   ...referenceManifests.map((manifest) => ({ manifest, pkg: '@sightline/core' })),
   { manifest: netflowDecoder, pkg: '@sightline/decoder-netflow' },
+  { manifest: proxyDecoder, pkg: '@sightline/decoder-proxy' },
   ...contextManifests.map((manifest) => ({ manifest, pkg: '@sightline/enrich-context' })),
   { manifest: heuristicsModel, pkg: '@sightline/model-heuristics' },
   { manifest: fileSink, pkg: '@sightline/sink-file' },

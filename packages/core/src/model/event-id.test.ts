@@ -50,6 +50,17 @@ describe('event ids', () => {
     expect((flow as { event_id: string }).event_id).not.toBe((dns as { event_id: string }).event_id);
   });
 
+  it('stay what they were for the same event, whatever order its fields were set in (ids are stored by sinks)', () => {
+    // Values computed with the first implementation (probing every field of the kind in schema order).
+    const known = { flow: 'e273aaf9e447c6f397e9724f8ae8ae03', dns: 'e47f6c40504adbca6af8a55535bddd36', proxy: 'b22b99bf39d5d423217715ff0cf04f22' } as const;
+    for (const kind of ['flow', 'dns', 'proxy'] as const) {
+      const e = EventFixtures[kind]();
+      expect(computeEventId(e, 7), kind).toBe(known[kind]);
+      const reversed = Object.fromEntries(Object.entries(e).reverse()) as typeof e;
+      expect(computeEventId(reversed, 7), `${kind} with its fields in reverse order`).toBe(known[kind]);
+    }
+  });
+
   it('handle non-ASCII and long strings', () => {
     const long = EventFixtures.proxy({ prx_browser: `Mözilla ${'x'.repeat(5000)} 日本` });
     expect(long.event_id).toMatch(/^[0-9a-f]{32}$/);

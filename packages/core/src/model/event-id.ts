@@ -42,11 +42,21 @@ function ensure(pos: number, extra: number): void {
 }
 
 function writeString(pos: number, s: string): number {
-  ensure(pos, 5 + s.length * 3);
-  const { written } = encoder.encodeInto(s, buf.subarray(pos + 5));
+  const n = s.length;
+  ensure(pos, 5 + n * 3);
+  // UTF-8 of the ASCII prefix is the characters themselves: copy them without a call into the encoder (most
+  // values are ASCII); the rest, from the first non-ASCII character, is encoded as before. Same bytes either way.
+  const start = pos + 5;
+  let i = 0;
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 0x7f) break;
+    buf[start + i] = c;
+  }
+  const written = i === n ? n : i + encoder.encodeInto(i === 0 ? s : s.slice(i), buf.subarray(start + i)).written;
   buf[pos] = 2;
   view.setUint32(pos + 1, written, true);
-  return pos + 5 + written;
+  return start + written;
 }
 
 function writeValue(pos: number, value: unknown): number {
@@ -86,19 +96,45 @@ function toHex(l: Uint32Array): string {
   return s;
 }
 
+/** Position of every identity field in its kind's hashing order. */
+const FIELD_INDEX: Record<EventKind, ReadonlyMap<string, number>> = {
+  flow: new Map(IDENTITY_FIELDS.flow.map((f, i) => [f, i])),
+  dns: new Map(IDENTITY_FIELDS.dns.map((f, i) => [f, i])),
+  proxy: new Map(IDENTITY_FIELDS.proxy.map((f, i) => [f, i])),
+};
+const MAX_FIELDS = Math.max(IDENTITY_FIELDS.flow.length, IDENTITY_FIELDS.dns.length, IDENTITY_FIELDS.proxy.length);
+const order = new Int32Array(MAX_FIELDS);
+const values: unknown[] = new Array<unknown>(MAX_FIELDS).fill(undefined);
+
 /** The event id of `event` (its own `event_id` is ignored). `ordinal` is the record's position in its source. */
 export function computeEventId(event: { readonly event_kind: EventKind }, ordinal?: string | number): string {
-  const fields = IDENTITY_FIELDS[event.event_kind];
+  const index = FIELD_INDEX[event.event_kind];
   const record = event as unknown as Readonly<Record<string, unknown>>;
+  // Walk the fields the event carries (a few dozen keys) rather than probing every field of its kind, and put
+  // them back in schema order: the bytes hashed are the same as field-by-field in schema order.
+  let n = 0;
+  for (const key in record) {
+    const i = index.get(key);
+    if (i === undefined) continue;
+    const value = record[key];
+    if (value === undefined) continue;
+    let j = n++;
+    while (j > 0 && order[j - 1]! > i) {
+      order[j] = order[j - 1]!;
+      values[j] = values[j - 1];
+      j--;
+    }
+    order[j] = i;
+    values[j] = value;
+  }
   ensure(0, 2);
   buf[0] = KIND_TAG[event.event_kind];
   let pos = 1;
-  for (let i = 0; i < fields.length; i++) {
-    const value = record[fields[i]!];
-    if (value === undefined) continue;
+  for (let j = 0; j < n; j++) {
     ensure(pos, 1);
-    buf[pos++] = i + 16;
-    pos = writeValue(pos, value);
+    buf[pos++] = order[j]! + 16;
+    pos = writeValue(pos, values[j]);
+    values[j] = undefined;
   }
   if (ordinal !== undefined) {
     ensure(pos, 1);
