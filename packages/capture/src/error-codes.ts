@@ -24,13 +24,31 @@ export const CAPTURE_ERROR_CODES = defineErrorCodes('@sightline/capture', {
     stage: 'decode',
     retryable: false,
     summary: 'A packet uses a link-layer type this reader does not decode.',
-    remedy: 'The packet is quarantined with its link type; supported: Ethernet (with 802.1Q/QinQ), Linux SLL/SLL2, raw IPv4/IPv6, BSD loopback/NULL.',
+    remedy: 'The packet is quarantined with its link type; supported: Ethernet (with 802.1Q/QinQ, PPPoE, MPLS), Linux SLL/SLL2, raw IPv4/IPv6, BSD loopback/NULL, PPP, Cisco HDLC, FDDI.',
   },
   SL_CAPTURE_MALFORMED_PACKET: {
     stage: 'decode',
     retryable: false,
     summary: 'A packet\'s link, IP or UDP header is shorter than it says or inconsistent.',
     remedy: 'The packet is quarantined with its number and offset in the capture.',
+  },
+  SL_CAPTURE_FRAGMENTS_INCOMPLETE: {
+    stage: 'decode',
+    retryable: false,
+    summary: 'An IP datagram was fragmented and not every fragment was captured (or in time, or within the limits); it cannot be reassembled.',
+    remedy: 'The first fragment is quarantined with its packet number; check for capture loss or raise the reassembly limits (fragments, memory, timeout).',
+  },
+  SL_CAPTURE_FRAGMENT_OVERLAP: {
+    stage: 'decode',
+    retryable: false,
+    summary: 'IP fragments of one datagram overlap with different bytes (a broken stack or an evasion attempt); the bytes seen first were kept.',
+    remedy: 'The datagram is decoded from the first bytes seen; the first fragment is quarantined for inspection.',
+  },
+  SL_CAPTURE_REASSEMBLY_LIMIT: {
+    stage: 'decode',
+    retryable: false,
+    summary: 'TCP reassembly hit its connection or memory limit and closed the least recently active connection early.',
+    remedy: 'Bytes it held were passed on with gaps (messages cut by them are reported); raise the reassembly limits if this capture is legitimate.',
   },
 });
 
@@ -41,5 +59,8 @@ declare module '@sightline/core' {
     SL_CAPTURE_TRUNCATED: true;
     SL_CAPTURE_UNSUPPORTED_LINK: true;
     SL_CAPTURE_MALFORMED_PACKET: true;
+    SL_CAPTURE_FRAGMENTS_INCOMPLETE: true;
+    SL_CAPTURE_FRAGMENT_OVERLAP: true;
+    SL_CAPTURE_REASSEMBLY_LIMIT: true;
   }
 }

@@ -12,6 +12,10 @@ export const LINKTYPE = {
   IPV4: 228,
   IPV6: 229,
   LINUX_SLL2: 276,
+  PPP: 9,
+  FDDI: 10,
+  PPP_HDLC: 50,
+  C_HDLC: 104,
 } as const;
 
 export interface LayerError {
@@ -46,7 +50,20 @@ function fromEtherType(etherType: number, offset: number, vlans: number[], extra
   return { ipVersion, offset, etherType, vlans, ...extra };
 }
 
-/** Decodes the link layer of a frame: Ethernet (802.1Q / QinQ), Linux SLL and SLL2, raw IP, BSD loopback/NULL. */
+const PPP_PROTOCOLS: Record<number, number> = { 0x0021: 0x0800, 0x0057: 0x86dd };
+
+/** Where IP starts after a PPP header (optional HDLC address/control 0xff 0x03, then a 1- or 2-byte protocol). */
+function ppp(d: Uint8Array, o: number): NetworkStart | LayerError {
+  if (d.length >= o + 2 && d[o] === 0xff && d[o + 1] === 0x03) o += 2;
+  if (d.length < o + 1) return fail('SL_CAPTURE_MALFORMED_PACKET', 'PPP header cut short');
+  // Protocol field compression: an odd first byte is a 1-byte protocol.
+  const protocol = d[o]! & 1 ? d[o]! : d.length >= o + 2 ? (d[o]! << 8) | d[o + 1]! : -1;
+  if (protocol < 0) return fail('SL_CAPTURE_MALFORMED_PACKET', 'PPP protocol cut short');
+  const size = d[o]! & 1 ? 1 : 2;
+  return fromEtherType(PPP_PROTOCOLS[protocol] ?? 0, o + size, []);
+}
+
+/** Decodes the link layer of a frame: Ethernet (802.1Q / QinQ), Linux SLL and SLL2, raw IP, BSD loopback/NULL, PPP, Cisco HDLC, FDDI. */
 export function decodeLink(linkType: number, d: Uint8Array): NetworkStart | LayerError {
   switch (linkType) {
     case LINKTYPE.ETHERNET: {
@@ -61,7 +78,25 @@ export function decodeLink(linkType: number, d: Uint8Array): NetworkStart | Laye
         type = (d[o]! << 8) | d[o + 1]!;
         if (vlans.length > 8) return fail('SL_CAPTURE_MALFORMED_PACKET', 'more than 8 VLAN tags');
       }
-      return fromEtherType(type, o + 2, vlans, { dstMac: macString(d, 0), srcMac: macString(d, 6) });
+      const macs = { dstMac: macString(d, 0), srcMac: macString(d, 6) };
+      if (type === 0x8864) {
+        // PPPoE session (RFC 2516): 6-byte header, then a PPP protocol number.
+        if (d.length < o + 10) return fail('SL_CAPTURE_MALFORMED_PACKET', 'PPPoE header cut short');
+        return fromEtherType(PPP_PROTOCOLS[(d[o + 8]! << 8) | d[o + 9]!] ?? 0, o + 10, vlans, macs);
+      }
+      if (type === 0x8847 || type === 0x8848) {
+        // MPLS: 4-byte labels until the bottom-of-stack bit, then IP (told by its version nibble).
+        let p = o + 2;
+        for (let labels = 0; ; labels++) {
+          if (d.length < p + 4 || labels > 16) return fail('SL_CAPTURE_MALFORMED_PACKET', 'MPLS label stack cut short');
+          const bottom = (d[p + 2]! & 1) === 1;
+          p += 4;
+          if (bottom) break;
+        }
+        const v = d.length > p ? d[p]! >> 4 : 0;
+        return { ipVersion: v === 4 || v === 6 ? v : 0, offset: p, etherType: v === 4 ? 0x0800 : v === 6 ? 0x86dd : 0, vlans, ...macs };
+      }
+      return fromEtherType(type, o + 2, vlans, macs);
     }
     case LINKTYPE.LINUX_SLL: {
       if (d.length < 16) return fail('SL_CAPTURE_MALFORMED_PACKET', 'Linux cooked (SLL) header cut short');
@@ -96,6 +131,19 @@ export function decodeLink(linkType: number, d: Uint8Array): NetworkStart | Laye
       if (af === 2) return { ipVersion: 4, offset: 4, etherType: 0x0800, vlans: [] };
       if (af === 24 || af === 28 || af === 30 || af === 10) return { ipVersion: 6, offset: 4, etherType: 0x86dd, vlans: [] };
       return { ipVersion: 0, offset: 4, etherType: 0, vlans: [] };
+    }
+    case LINKTYPE.PPP:
+    case LINKTYPE.PPP_HDLC:
+      return ppp(d, 0);
+    case LINKTYPE.C_HDLC: {
+      if (d.length < 4) return fail('SL_CAPTURE_MALFORMED_PACKET', 'Cisco HDLC header cut short');
+      return fromEtherType((d[2]! << 8) | d[3]!, 4, []);
+    }
+    case LINKTYPE.FDDI: {
+      // Frame control, destination, source (13 bytes), then 802.2 LLC; IP comes in SNAP (AA AA 03, OUI 0).
+      if (d.length < 21) return fail('SL_CAPTURE_MALFORMED_PACKET', 'FDDI header cut short');
+      if (d[13] !== 0xaa || d[14] !== 0xaa || d[15] !== 0x03) return { ipVersion: 0, offset: 13, etherType: 0, vlans: [] };
+      return fromEtherType((d[19]! << 8) | d[20]!, 21, []);
     }
     default:
       return fail('SL_CAPTURE_UNSUPPORTED_LINK', `link-layer type ${linkType} is not supported`);

@@ -3,13 +3,15 @@
  * the simulator and benchmarks (real tools read what it writes: tshark, tcpdump).
  */
 
-function ipv4Bytes(ip: string): number[] {
+/** @internal */
+export function ipv4Bytes(ip: string): number[] {
   const parts = ip.split('.').map(Number);
   if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) throw new RangeError(`not an IPv4 address: ${ip}`);
   return parts;
 }
 
-function ipv6Bytes(ip: string): number[] {
+/** @internal */
+export function ipv6Bytes(ip: string): number[] {
   let [head, tail] = ip.split('::') as [string, string | undefined];
   const h = head === '' ? [] : head.split(':');
   const t = tail === undefined ? [] : tail === '' ? [] : tail.split(':');
@@ -19,7 +21,8 @@ function ipv6Bytes(ip: string): number[] {
   return groups.flatMap((g) => [(g >> 8) & 255, g & 255]);
 }
 
-function checksum(bytes: Uint8Array, start: number, end: number): number {
+/** @internal */
+export function checksum(bytes: Uint8Array, start: number, end: number): number {
   let sum = 0;
   for (let i = start; i < end; i += 2) sum += (bytes[i]! << 8) | (i + 1 < end ? bytes[i + 1]! : 0);
   while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
@@ -40,7 +43,8 @@ export interface UdpFrameSpec {
   readonly ipId?: number;
 }
 
-const mac = (m: string): number[] => m.split(':').map((x) => parseInt(x, 16));
+/** @internal */
+export const mac = (m: string): number[] => m.split(':').map((x) => parseInt(x, 16));
 
 /** An Ethernet frame carrying an IPv4 or IPv6 UDP datagram (checksums filled in). */
 export function udpFrame(spec: UdpFrameSpec): Uint8Array {

@@ -1,4 +1,5 @@
 import { PluginRegistry, type PluginManifest, referenceManifests } from '@sightline/core';
+import { manifest as dnsDecoder } from '@sightline/decoder-dns';
 import { manifest as netflowDecoder } from '@sightline/decoder-netflow';
 import { manifest as proxyDecoder } from '@sightline/decoder-proxy';
 import { manifests as contextManifests } from '@sightline/enrich-context';
@@ -13,6 +14,7 @@ import { manifest as splunkSink } from '@sightline/sink-splunk';
  */
 export const BUILTIN_MANIFESTS: readonly { readonly manifest: PluginManifest; readonly pkg: string }[] = [
   ...referenceManifests.map((manifest) => ({ manifest, pkg: '@sightline/core' })),
+  { manifest: dnsDecoder, pkg: '@sightline/decoder-dns' },
   { manifest: netflowDecoder, pkg: '@sightline/decoder-netflow' },
   { manifest: proxyDecoder, pkg: '@sightline/decoder-proxy' },
   ...contextManifests.map((manifest) => ({ manifest, pkg: '@sightline/enrich-context' })),

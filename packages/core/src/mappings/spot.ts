@@ -95,14 +95,43 @@ const utc = (ms: number, part: 'Y' | 'M' | 'D' | 'h' | 'm' | 's'): number => {
 const seconds = (ms: number | undefined): string | undefined => (ms === undefined ? undefined : (ms / 1000).toFixed(3));
 const score = (e: OdmEvent): CellValue => e.score_value;
 
-/** First resource record of a response (answers, then authorities, then additionals): what tshark's `dns.resp.*` with `occurrence=f` gave Spot. */
+/**
+ * First resource record of a response, what tshark's `dns.resp.*` with `occurrence=f` gave Spot: answers, then
+ * authorities, then additionals, and failing those the OPT pseudo-record (tshark lists it too: name `<Root>`,
+ * type 41, no class).
+ */
 function firstRecord(e: DnsEvent): { name: string; type: number; class?: number; data?: string } | undefined {
-  return e.dns_answers?.[0] ?? e.dns_authorities?.[0] ?? e.dns_additionals?.[0];
+  return e.dns_answers?.[0] ?? e.dns_authorities?.[0] ?? e.dns_additionals?.[0] ?? (e.dns_edns_version === undefined ? undefined : OPT_RECORD);
 }
 
+const OPT_RECORD = { name: '.', type: 41 } as const;
+
+/** tshark's `dns.a` with `occurrence=f`: the first A record in any section. */
 function firstA(e: DnsEvent): string | undefined {
-  return e.dns_answers?.find((a) => a.type === 1)?.data;
+  for (const section of [e.dns_answers, e.dns_authorities, e.dns_additionals]) {
+    const a = section?.find((r) => r.type === 1);
+    if (a !== undefined) return a.data;
+  }
+  return undefined;
 }
+
+/** Names as tshark prints them: the root as `<Root>`. */
+const spotName = (name: string | undefined): string | undefined => (name === '.' ? '<Root>' : name);
+
+/** The first record's name, type and class, or the question's when the message has no records (queries). */
+const firstName = (e: DnsEvent): string | undefined => spotName(firstRecord(e)?.name ?? e.dns_query);
+const firstType = (e: DnsEvent): number | undefined => {
+  const r = firstRecord(e);
+  return r === undefined ? e.dns_type : r.type;
+};
+const firstClass = (e: DnsEvent): string | undefined => {
+  const r = firstRecord(e);
+  // OPT's "class" is its UDP payload size: tshark shows no class for it.
+  return hexClass(r === undefined ? e.dns_class : r.type === 41 ? undefined : r.class);
+};
+
+/** tshark's `dns.flags.rcode`: the header's 4 bits (the EDNS extended bits are not part of it), for responses only. */
+const headerRcode = (e: DnsEvent): number | undefined => (e.dns_response_code === undefined || e.dns_message_type === 'query' ? undefined : e.dns_response_code & 15);
 
 const hexClass = (c: number | undefined): string | undefined => (c === undefined ? undefined : `0x${c.toString(16).padStart(8, '0')}`);
 
@@ -154,10 +183,10 @@ export const SPOT_DNS_RESULT_COLUMNS: readonly Column<DnsEvent>[] = [
   { name: 'unix_tstamp', get: (e) => Math.floor(e.event_time / 1000) },
   { name: 'frame_len', get: (e) => e.dns_len },
   { name: 'ip_dst', get: (e) => dnsClient(e) },
-  { name: 'dns_qry_name', get: (e) => firstRecord(e)?.name ?? e.dns_query },
-  { name: 'dns_qry_class', get: (e) => hexClass(firstRecord(e)?.class ?? e.dns_class) },
-  { name: 'dns_qry_type', get: (e) => firstRecord(e)?.type ?? e.dns_type },
-  { name: 'dns_qry_rcode', get: (e) => e.dns_response_code },
+  { name: 'dns_qry_name', get: firstName },
+  { name: 'dns_qry_class', get: firstClass },
+  { name: 'dns_qry_type', get: firstType },
+  { name: 'dns_qry_rcode', get: headerRcode },
   { name: 'score', get: score },
 ];
 
@@ -168,10 +197,10 @@ export const SPOT_DNS_INGEST_COLUMNS: readonly Column<DnsEvent>[] = [
   { name: 'frame_len', get: (e) => e.dns_len },
   { name: 'ip_dst', get: (e) => e.dst_ip },
   { name: 'ip_src', get: (e) => e.src_ip },
-  { name: 'dns_qry_name', get: (e) => firstRecord(e)?.name ?? e.dns_query },
-  { name: 'dns_qry_class', get: (e) => hexClass(firstRecord(e)?.class ?? e.dns_class) },
-  { name: 'dns_qry_type', get: (e) => firstRecord(e)?.type ?? e.dns_type },
-  { name: 'dns_qry_rcode', get: (e) => e.dns_response_code },
+  { name: 'dns_qry_name', get: firstName },
+  { name: 'dns_qry_class', get: firstClass },
+  { name: 'dns_qry_type', get: firstType },
+  { name: 'dns_qry_rcode', get: headerRcode },
   { name: 'dns_a', get: (e) => firstA(e) },
 ];
 

@@ -1,7 +1,8 @@
 /**
  * MurmurHash3 x86 128-bit (Austin Appleby's public-domain algorithm) over a byte range, without allocating.
  * Used for event ids: fast, well distributed, 128 bits so a billion events a day never collide in practice.
- * Returns the four 32-bit lanes in `out` (h1..h4).
+ * Returns the four 32-bit lanes in `out` (h1..h4). `start` (default 0) hashes bytes[start, start + length) without
+ * making a view of them.
  */
 const C1 = 0x239b961b;
 const C2 = 0xab0e9789;
@@ -25,17 +26,17 @@ function u32(b: Uint8Array, i: number): number {
   return (b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24)) >>> 0;
 }
 
-export function murmur3x86128(bytes: Uint8Array, length: number, seed: number, out: Uint32Array): void {
+export function murmur3x86128(bytes: Uint8Array, length: number, seed: number, out: Uint32Array, start = 0): void {
   let h1 = seed >>> 0;
   let h2 = h1;
   let h3 = h1;
   let h4 = h1;
-  const blocks = length & ~15;
+  const blocks = start + (length & ~15);
   let k1: number;
   let k2: number;
   let k3: number;
   let k4: number;
-  for (let i = 0; i < blocks; i += 16) {
+  for (let i = start; i < blocks; i += 16) {
     k1 = Math.imul(rotl(Math.imul(u32(bytes, i), C1), 15), C2);
     h1 ^= k1;
     h1 = (Math.imul(rotl(h1, 19) + h2, 5) + 0x561ccd1b) | 0;
