@@ -1,0 +1,37 @@
+import type { EventKind, OdmEvent } from '@sightline/core';
+
+/**
+ * What a featurizer makes of one event: the documents (IP addresses) it belongs to and, for each, the word it
+ * adds there. Spot's flows give two pairs (source IP with the source word, destination IP with the destination
+ * word); DNS and proxy events give one. `docs[i]` pairs with `words[i]`.
+ */
+export interface EventWords {
+  readonly docs: readonly string[];
+  readonly words: readonly string[];
+}
+
+/**
+ * Per-window knowledge a featurizer learns in a first pass (Spot's proxy user-agent counts). JSON, so a scoring
+ * worker can rebuild the same words from a stored model state.
+ */
+export type LearnedWords = unknown;
+
+/** A first pass over a window's events. */
+export interface WordPass {
+  observe(event: OdmEvent): void;
+  finish(): LearnedWords;
+}
+
+/**
+ * Turns events of one kind into Spot-style words. Third parties add a featurizer to give the topic model words
+ * for a new event kind. `words` returns null for an event it cannot make a word of (Spot's `word_error`: not
+ * trained on, not scored).
+ */
+export interface Featurizer {
+  readonly kind: EventKind;
+  /** Name written into model states, e.g. `spot-flow`. */
+  readonly name: string;
+  /** Optional first pass; without it `learned` is undefined. */
+  createPass?(): WordPass;
+  words(event: OdmEvent, learned: LearnedWords): EventWords | null;
+}
