@@ -6,5 +6,5 @@
 import './error-codes.js';
 
 export { LDA_ERROR_CODES } from './error-codes.js';
-export type { Corpus, LdaFit, LdaFitStats, LdaParams, WarmStart } from './engine/types.js';
-export type { EventWords, Featurizer, LearnedWords, WordPass } from './words/types.js';
+export * from './engine/index.js';
+export * from './words/index.js';

@@ -1,0 +1,1 @@
+export type { Corpus, LdaFit, LdaFitStats, LdaParams, WarmStart } from './types.js';

@@ -1,0 +1,1 @@
+export type { EventWords, Featurizer, LearnedWords, WordPass } from './types.js';
