@@ -8,3 +8,4 @@ export { type FlowWordOptions, type FlowWords, createFlowFeaturizer, flowProtoco
 export { type DnsWordOptions, type SpotDnsInput, createDnsFeaturizer, spotDnsWord } from './dns-words.js';
 export { type ProxyLearned, type ProxyWordOptions, SPOT_PROXY_OWN_DOMAIN, contentTypeFeature, createProxyFeaturizer } from './proxy-words.js';
 export { createSpotFeaturizers } from './spot.js';
+export { type TopDomainsOptions, loadTopDomains, parseTopDomains } from './top-domains.js';

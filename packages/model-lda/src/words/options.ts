@@ -32,7 +32,7 @@ export interface SpotWordOptions {
   /**
    * Split names with the public suffix list (`tldts`, ICANN section, names lower-cased) instead of Spot's
    * ccTLD + {com, org, net, int, edu, gov, mil} list. Spot's split turns `www.google.co.uk` into domain `co`,
-   * subdomain `www.google`, and every `.info`, `.xyz`, `.io`… name into "None"; with this option it is domain
+   * subdomain `www.google`, and every `.info`, `.xyz`, `.dev`… name into "None"; with this option it is domain
    * `google`, subdomain `www`. Default false (Spot's split).
    */
   readonly public_suffix?: boolean;
