@@ -9,3 +9,4 @@ export { type DnsWordOptions, type SpotDnsInput, createDnsFeaturizer, spotDnsWor
 export { type ProxyLearned, type ProxyWordOptions, SPOT_PROXY_OWN_DOMAIN, contentTypeFeature, createProxyFeaturizer } from './proxy-words.js';
 export { createSpotFeaturizers } from './spot.js';
 export { type TopDomainsOptions, loadTopDomains, parseTopDomains } from './top-domains.js';
+export { type FeaturizerFactory, loadFeaturizer, validateFeaturizer } from './load-featurizer.js';
