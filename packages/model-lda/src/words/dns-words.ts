@@ -10,6 +10,8 @@ export type DnsWordOptions = Pick<
   'utc_offset_minutes' | 'user_domain' | 'topDomains' | 'public_suffix' | 'dns_question_features' | 'dns_queries'
 >;
 
+const NAME_SLOTS = 1 << 14;
+
 /** The inputs of Spot's DNS word, in Spot's terms (`DNSWordCreation.dnsWord`). */
 export interface SpotDnsInput {
   readonly hour: number;
@@ -58,10 +60,24 @@ export function createDnsFeaturizer(options: DnsWordOptions = {}): Featurizer {
     ownDomain: options.user_domain ?? '',
     publicSuffix: options.public_suffix === true,
   });
+  // The name's part of the word (top class; subdomain length, entropy and label bins), remembered per name in
+  // a direct-mapped table: names repeat a lot within a day, and a hash over the name's characters plus one
+  // comparison is cheaper than the scan. A collision just overwrites the slot (no map growth, no clearing).
+  const keys: (string | undefined)[] = new Array<string | undefined>(NAME_SLOTS).fill(undefined);
+  const tops = new Uint8Array(NAME_SLOTS);
+  const rests: string[] = new Array<string>(NAME_SLOTS).fill('');
   const word = (hour: number, length: number, name: string, type: number | undefined, rcode: number | undefined): string => {
-    const d = classifier.classify(name);
-    const subBins = d.subLength === 0 ? '0_0' : `${flog2(d.subLength)}_${entropyBin(entropy(d.sub, 0, d.subLength))}`;
-    return `${d.topClass}_${flog2(length)}_${hour}_${subBins}_${flog2(d.labels)}_${type ?? -1}_${rcode ?? -1}`;
+    let h = 0x811c9dc5;
+    for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
+    const slot = (h >>> 0) & (NAME_SLOTS - 1);
+    if (keys[slot] !== name) {
+      const d = classifier.classify(name);
+      const sub = d.subLength === 0 ? '0_0' : `${flog2(d.subLength)}_${entropyBin(entropy(d.sub, 0, d.subLength))}`;
+      keys[slot] = name;
+      tops[slot] = d.topClass;
+      rests[slot] = `${sub}_${flog2(d.labels)}`;
+    }
+    return `${tops[slot]!}_${flog2(length)}_${hour}_${rests[slot]!}_${type ?? -1}_${rcode ?? -1}`;
   };
   return {
     kind: 'dns',
