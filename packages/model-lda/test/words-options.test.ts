@@ -63,6 +63,8 @@ describe('public_suffix', () => {
     expect(word(createDnsFeaturizer({ public_suffix: true, user_domain: 'example' }), dns('a.example.co.uk'))?.[0]).toBe('2');
     expect(word(createDnsFeaturizer({ public_suffix: true, user_domain: 'example.co.uk' }), dns('a.example.co.uk'))?.[0]).toBe('2');
     expect(word(createDnsFeaturizer({ public_suffix: true, user_domain: 'example.com' }), dns('a.example.co.uk'))?.[0]).toBe('0');
+    // Names are compared lower-cased with the public suffix list, the user domain too.
+    expect(word(createDnsFeaturizer({ public_suffix: true, user_domain: 'Example' }), dns('A.EXAMPLE.co.uk'))?.[0]).toBe('2');
   });
 
   it('keeps reverse lookups and bare suffixes without a domain', () => {

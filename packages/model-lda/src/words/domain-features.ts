@@ -104,6 +104,8 @@ export function createDomainClassifier(options: DomainClassifierOptions): Domain
     };
   }
   const top = topRegistrableDomains(list);
+  // Names are lower-cased in this mode, so the own domain is too.
+  const ownLower = own.toLowerCase();
   const ownIsRegistrable = own.includes('.');
   const cache = new Map<string, PslParts>();
   const split = (name: string): PslParts => {
@@ -119,7 +121,7 @@ export function createDomainClassifier(options: DomainClassifierOptions): Domain
     classify(name) {
       const parts = split(name);
       out.topClass =
-        own !== '' && parts !== NO_PARTS && (ownIsRegistrable ? parts.registrable === own : parts.label === own) ? 2 : top.has(parts.registrable) ? 1 : 0;
+        ownLower !== '' && parts !== NO_PARTS && (ownIsRegistrable ? parts.registrable === ownLower : parts.label === ownLower) ? 2 : top.has(parts.registrable) ? 1 : 0;
       out.labels = scanSpotName(name, scan).labels;
       out.sub = parts.subdomain;
       out.subLength = parts.subdomain.length;
