@@ -18,21 +18,27 @@ const HIGH_TO_HIGH = '333333';
  * 333333; a zero port yields to the other.
  */
 export function spotFlowWords(hour: number, sport: number, dport: number, proto: string, ibyt: number, ipkt: number): FlowWords {
+  const [src, dst] = flowWordPair(hour, sport, dport, proto, ibyt, ipkt);
+  return { src, dst };
+}
+
+/** `[srcWord, dstWord]`: the array the featurizer hands on as `words`, so no other object is made per flow. */
+function flowWordPair(hour: number, sport: number, dport: number, proto: string, ibyt: number, ipkt: number): [string, string] {
   const tail = `_${proto}_${hour}_${bitlen(ibyt)}_${bitlen(ipkt)}`;
   if (dport === 0 && sport === 0) {
     const w = `0${tail}`;
-    return { src: w, dst: w };
+    return [w, w];
   }
   if (dport === 0 || (sport <= 1024 && dport > 1024 && sport > 0)) {
     const w = `${sport}${tail}`;
-    return { src: `-1_${w}`, dst: w };
+    return [`-1_${w}`, w];
   }
   if (sport === 0 || (sport > 1024 && dport <= 1024)) {
     const w = `${dport}${tail}`;
-    return { src: w, dst: `-1_${w}` };
+    return [w, `-1_${w}`];
   }
   const w = (sport <= 1024 ? LOW_TO_LOW : HIGH_TO_HIGH) + tail;
-  return { src: w, dst: w };
+  return [w, w];
 }
 
 /** nfdump's protocol names for 0..255, built once (unknown numbers as the number). */
@@ -73,8 +79,7 @@ export function createFlowFeaturizer(options: FlowWordOptions = {}): Featurizer 
       const sport = e.src_port ?? 0;
       const dport = e.dst_port ?? 0;
       if (!(sport >= 0) || !(dport >= 0)) return null;
-      const w = spotFlowWords(hourOf(e.event_time, offset), sport, dport, flowProtocol(proto), ibyt, ipkt);
-      return { docs: [sip, dip], words: [w.src, w.dst] };
+      return { docs: [sip, dip], words: flowWordPair(hourOf(e.event_time, offset), sport, dport, flowProtocol(proto), ibyt, ipkt) };
     },
   };
 }
