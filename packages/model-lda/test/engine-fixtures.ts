@@ -70,3 +70,31 @@ export function plantedCorpus(o: { topics: number; wordsPerTopic: number; docs: 
   }
   return { corpus: buildCorpus(docIds, wordIds, docs, V), topics: K, phi, theta };
 }
+
+/**
+ * Matches fitted topics to planted ones (greedy on total-variation distance between φ rows, best pair first)
+ * and returns, per planted topic, the fitted topic and the distance. `fittedPhi` is word-major (V × K).
+ */
+export function matchTopics(planted: Planted, fittedPhi: Float32Array): { fittedOf: number[]; distance: number[] } {
+  const K = planted.topics;
+  const V = planted.corpus.numWords;
+  const pairs: [number, number, number][] = [];
+  for (let a = 0; a < K; a++) {
+    for (let b = 0; b < K; b++) {
+      let tv = 0;
+      for (let w = 0; w < V; w++) tv += Math.abs(planted.phi[a * V + w]! - fittedPhi[w * K + b]!);
+      pairs.push([tv / 2, a, b]);
+    }
+  }
+  pairs.sort((x, y) => x[0] - y[0]);
+  const fittedOf = new Array<number>(K).fill(-1);
+  const distance = new Array<number>(K).fill(1);
+  const taken = new Set<number>();
+  for (const [tv, a, b] of pairs) {
+    if (fittedOf[a] !== -1 || taken.has(b)) continue;
+    fittedOf[a] = b;
+    distance[a] = tv;
+    taken.add(b);
+  }
+  return { fittedOf, distance };
+}

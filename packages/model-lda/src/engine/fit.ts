@@ -1,5 +1,6 @@
 /** fitLda: collapsed Gibbs sampling on the calling thread, or AD-LDA over worker threads. */
 import { performance } from 'node:perf_hooks';
+import type { ResourceLimits } from 'node:worker_threads';
 import { initAssignments, type Counts } from './init.js';
 import { sweepDocs } from './kernel.js';
 import { fitParallel } from './parallel.js';
@@ -13,6 +14,9 @@ export interface FitOptions {
   readonly warmStart?: WarmStart;
   /** Called after every sweep with its number (1-based), on the calling thread. */
   readonly onSweep?: (sweep: number) => void;
+  /** Heap limits of each AD-LDA worker thread (node:worker_threads ResourceLimits); the tokens and counts are
+   *  SharedArrayBuffers outside these heaps. A worker that hits its limit fails the fit (SL_LDA_WORKER_FAILED). */
+  readonly workerResourceLimits?: ResourceLimits;
 }
 
 /** The stream of the generator that draws the first assignments; workers use streams 1..W. */
@@ -45,7 +49,7 @@ export async function fitLda(corpus: Corpus, params: LdaParams, options: FitOpti
   initAssignments(corpus, K, params.alpha, params.beta, seedState(params.seed, INIT_STREAM), counts, options.warmStart);
   const t1 = performance.now();
   if (shared) {
-    await fitParallel(corpus, params, counts, workers, options.onSweep);
+    await fitParallel(corpus, params, counts, workers, options);
   } else {
     const state = {
       topics: K,

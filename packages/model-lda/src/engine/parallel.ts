@@ -11,13 +11,14 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { SightlineError } from '@sightline/core';
 import '../error-codes.js';
+import type { FitOptions } from './fit.js';
 import type { Counts } from './init.js';
 import { partitionByTokens } from './partition.js';
 import type { Corpus, LdaParams } from './types.js';
 import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.js';
 
 /** Runs params.sweeps AD-LDA sweeps on `workers` threads, updating `counts` (SharedArrayBuffer-backed) in place. */
-export async function fitParallel(corpus: Corpus, params: LdaParams, counts: Counts, workers: number, onSweep?: (sweep: number) => void): Promise<void> {
+export async function fitParallel(corpus: Corpus, params: LdaParams, counts: Counts, workers: number, options: FitOptions): Promise<void> {
   if (params.sweeps === 0) return;
   const K = params.topics;
   const docStart = sharedCopy(corpus.docStart);
@@ -50,7 +51,13 @@ export async function fitParallel(corpus: Corpus, params: LdaParams, counts: Cou
       localWordTopic,
       localTopicTotal,
     };
-    threads.push(new Worker(script, { workerData: init, name: `sightline-lda-${j}` }));
+    threads.push(
+      new Worker(script, {
+        workerData: init,
+        name: `sightline-lda-${j}`,
+        ...(options.workerResourceLimits === undefined ? {} : { resourceLimits: options.workerResourceLimits }),
+      }),
+    );
   }
   const crew = new Crew(threads);
   try {
@@ -61,7 +68,7 @@ export async function fitParallel(corpus: Corpus, params: LdaParams, counts: Cou
       await done;
       merge(counts.wordTopic, locals);
       merge(counts.topicTotal, localTotals);
-      onSweep?.(s);
+      options.onSweep?.(s);
     }
   } finally {
     await crew.stop();
