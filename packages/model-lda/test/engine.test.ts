@@ -1,6 +1,8 @@
 import { SightlineError } from '@sightline/core';
 import { describe, expect, it } from 'vitest';
 import { buildCorpus, fitLda, logGamma, logLikelihood, tokenPositions, type Corpus, type LdaParams } from '../src/engine/index.js';
+import { buildNonZeroLists, sweepDocs } from '../src/engine/kernel.js';
+import { seedState } from '../src/engine/rng.js';
 import { corpusOf, plantedCorpus } from './engine-fixtures.js';
 
 const params: LdaParams = { topics: 4, alpha: 0.1, beta: 0.01, sweeps: 20, seed: 7, workers: 1 };
@@ -157,5 +159,52 @@ describe('logLikelihood', () => {
     expect(logGamma(6)).toBeCloseTo(Math.log(120), 11);
     expect(logGamma(0.5)).toBeCloseTo(0.5 * Math.log(Math.PI), 12);
     expect(logGamma(0.01)).toBeCloseTo(4.599479878042022, 10);
+  });
+});
+
+describe('sweepDocs (the sparse kernel)', () => {
+  it('draws a token from the exact full conditional, across the word and smoothing buckets', () => {
+    // Document 0 holds one token of word 0; document 1 holds the rest of the corpus, whose counts stay fixed.
+    // Resampling the lone token leaves every other count as it was, so repeated sweeps of document 0 are
+    // independent draws from p(k) ∝ α (n_0k + β) / (n_k + Vβ).
+    const K = 5;
+    const V = 3;
+    const alpha = 0.3;
+    const beta = 0.5; // large, so that the smoothing bucket carries real mass
+    const wordTopic = Uint32Array.from([3, 0, 1, 0, 0, /* word 1 */ 0, 4, 0, 2, 0, /* word 2 */ 1, 1, 1, 1, 6]);
+    const topicTotal = new Float64Array(K);
+    for (let w = 0; w < V; w++) for (let k = 0; k < K; k++) topicTotal[k]! += wordTopic[w * K + k]!;
+    // The lone token starts in topic 0: add it to the counts.
+    wordTopic[0]!++;
+    topicTotal[0]!++;
+    const docTopic = new Uint32Array(2 * K);
+    docTopic[0] = 1;
+    const nonZeroTopics = new Uint8Array(V * K);
+    const nonZeroCount = new Uint8Array(V);
+    buildNonZeroLists(wordTopic, K, nonZeroTopics, nonZeroCount);
+    const state = {
+      topics: K, alpha, beta, betaSum: V * beta,
+      docStart: Uint32Array.from([0, 1, 1]), tokens: Uint32Array.from([0]), assignments: new Uint8Array(1),
+      docTopic, wordTopic, topicTotal, nonZeroTopics, nonZeroCount,
+    };
+    const expected = [3, 0, 1, 0, 0].map((n, k) => (n + beta) / (topicTotal[k]! - (k === 0 ? 1 : 0) + V * beta));
+    const z = expected.reduce((a, b) => a + b, 0);
+    const draws = 200_000;
+    const seen = new Array<number>(K).fill(0);
+    const rng = seedState(1, 1);
+    const scratch = new Float64Array(2 * K);
+    for (let i = 0; i < draws; i++) {
+      sweepDocs(state, 0, 1, rng, scratch);
+      seen[state.assignments[0]!]!++;
+    }
+    for (let k = 0; k < K; k++) {
+      const p = expected[k]! / z;
+      // 5 standard deviations of a binomial proportion.
+      expect(Math.abs(seen[k]! / draws - p)).toBeLessThan(5 * Math.sqrt((p * (1 - p)) / draws));
+    }
+    // The non-zero lists still match the table.
+    const check = new Uint8Array(V);
+    buildNonZeroLists(wordTopic, K, new Uint8Array(V * K), check);
+    expect(Array.from(nonZeroCount)).toEqual(Array.from(check));
   });
 });

@@ -2,7 +2,7 @@
 import { performance } from 'node:perf_hooks';
 import type { ResourceLimits } from 'node:worker_threads';
 import { initAssignments, type Counts } from './init.js';
-import { sweepDocs } from './kernel.js';
+import { buildNonZeroLists, sweepDocs } from './kernel.js';
 import { fitParallel } from './parallel.js';
 import { seedState } from './rng.js';
 import type { Corpus, LdaFit, LdaParams, WarmStart } from './types.js';
@@ -59,7 +59,10 @@ export async function fitLda(corpus: Corpus, params: LdaParams, options: FitOpti
       docStart: corpus.docStart,
       tokens: corpus.tokens,
       ...counts,
+      nonZeroTopics: new Uint8Array(corpus.numWords * K),
+      nonZeroCount: new Uint8Array(corpus.numWords),
     };
+    buildNonZeroLists(state.wordTopic, K, state.nonZeroTopics, state.nonZeroCount);
     const rng = seedState(params.seed, 1);
     const scratch = new Float64Array(2 * K);
     for (let s = 1; s <= params.sweeps; s++) {

@@ -1,6 +1,6 @@
 /** An AD-LDA sampler thread: one sweep of its document range per 'sweep' message (see parallel.ts). */
 import { parentPort, workerData } from 'node:worker_threads';
-import { sweepDocs, type KernelState } from './kernel.js';
+import { buildNonZeroLists, sweepDocs, type KernelState } from './kernel.js';
 import { seedState } from './rng.js';
 import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.js';
 
@@ -20,6 +20,8 @@ const state: KernelState = {
   docTopic: init.docTopic,
   wordTopic: init.localWordTopic,
   topicTotal: localTopicTotal,
+  nonZeroTopics: new Uint8Array(init.localWordTopic.length),
+  nonZeroCount: new Uint8Array(init.localWordTopic.length / init.topics),
 };
 const rng = seedState(init.seed, init.stream);
 const scratch = new Float64Array(2 * init.topics);
@@ -31,6 +33,7 @@ port.on('message', (message: ToWorker) => {
   }
   init.localWordTopic.set(init.wordTopic);
   localTopicTotal.set(init.topicTotal);
+  buildNonZeroLists(state.wordTopic, init.topics, state.nonZeroTopics, state.nonZeroCount);
   sweepDocs(state, init.docFrom, init.docTo, rng, scratch);
   port.postMessage({ type: 'done' } satisfies FromWorker);
 });
