@@ -17,3 +17,5 @@ export { KindScorer } from './kind-model.js';
 export type { KindModelData, TokenRole } from './kind-model.js';
 export type { KindSection, LdaStateData } from './state.js';
 export { STATE_FORMAT } from './state.js';
+export { plantedFlows } from './synthetic.js';
+export type { PlantedCorpus } from './synthetic.js';

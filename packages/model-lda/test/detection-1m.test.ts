@@ -1,15 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { createTestContext, instantiate } from '@sightline/core/testkit';
 import { manifest } from '../src/index.js';
-import { plantedFlows } from './planted.js';
+import { plantedFlows } from '../src/synthetic.js';
 
-// The issue's detection measure at full size: a day of one million flows with 100 planted rare events (half
-// words nobody uses, half common server words used by a workstation at night). The issue asks for every planted
-// event in the lowest 0.1% of scores and at least 90% of them in the lowest N (N = 100). Measured with the
-// default settings: 91 in the lowest N, and the last two out-of-place plants (the same word on two hosts) at
-// ranks ~1,100-1,300, i.e. within the lowest 0.13% but not 0.1%. The test holds what is reached, not the goal.
+// The issue's detection measure at full size: a day of one million flows with 100 planted rare events of three
+// sorts (words nobody uses; a server-only service used by a workstation at night; a host's own service at night
+// with a transfer hundreds of times its usual size). Every planted event must be among the lowest 0.1% of
+// scores, and at least 90% of them among the lowest N (N = 100). Default settings (200 sweeps), 2 workers.
 describe('lda model at one million events', () => {
-  it('puts at least 90% of the planted events in the lowest N and every one in the lowest 0.2%', async () => {
+  it('puts every planted event in the lowest 0.1% and at least 90% of them in the lowest N', async () => {
     const corpus = plantedFlows({ events: 1_000_000, hosts: 5000, plants: 100, seed: 21 });
     const ctx = createTestContext({ step: 'lda' });
     const model = await instantiate(manifest, { workers: 2 }, ctx);
@@ -25,7 +24,7 @@ describe('lda model at one million events', () => {
       });
     }
     const sorted = values.subarray(0, n).sort();
-    const cut = sorted[Math.floor(n * 0.002)]!;
+    const cut = sorted[Math.floor(n * 0.001)]!;
     const cutN = sorted[corpus.planted.size - 1]!;
     expect(plantedValues.length).toBe(corpus.planted.size);
     expect(plantedValues.filter((v) => v > cut)).toEqual([]);

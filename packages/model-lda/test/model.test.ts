@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { type FitContext, type Model, type ModelState, type ModelWindow, type OdmEvent, type Rating, assignEventId, decodeModelState, encodeModelState } from '@sightline/core';
 import { createTestContext, instantiate, memoryWindow } from '@sightline/core/testkit';
 import { manifest } from '../src/index.js';
-import { DAY, plantedFlows } from './planted.js';
+import { DAY, plantedFlows } from '../src/synthetic.js';
 
 const HOUR = 3600_000;
 

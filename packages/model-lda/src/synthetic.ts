@@ -1,5 +1,10 @@
 import { type ModelWindow, type OdmEvent, assignEventId } from '@sightline/core';
 
+/**
+ * Synthetic days with a known answer, for the detection tests and the benchmarks (and for users who want to see
+ * what the model makes of a day before pointing it at theirs).
+ */
+
 /** A small deterministic generator (sfc32) so corpora are the same on every run. */
 export function rng(seed: number): () => number {
   let a = 0x9e3779b9 ^ seed;
@@ -65,9 +70,10 @@ export interface PlantedCorpus {
 /**
  * A synthetic day of flows with a known answer: `hosts` internal hosts each keep to a few services (drawn from
  * a role: workstations by day, servers around the clock) and talk to a pool of servers; `plants` events break
- * their host's habits. Half use words nobody else uses (a port never seen, at night, with a large transfer);
- * the other half are common words out of place: a workstation using a service of the corpus that is not its
- * own, at an hour it is never active. Events are generated on every `batches()` call, never held in memory.
+ * their host's habits, in three ways: words nobody else uses (a port never seen, at night, with a large
+ * transfer); common words out of place (a workstation using a server-only service of the corpus at an hour it is
+ * never active); and a host's own usual service and server at night with a transfer hundreds of times its usual
+ * size (only the time and volume are new, so a per-host port rarity does not see it). Events are generated on every `batches()` call, never held in memory.
  */
 export function plantedFlows(options: { events: number; hosts: number; plants: number; seed: number }): PlantedCorpus {
   const { events, hosts, plants, seed } = options;
@@ -109,12 +115,22 @@ export function plantedFlows(options: { events: number; hosts: number; plants: n
       // Office hours, with some maintenance and stragglers at any hour.
       hour = g() < 0.92 ? 8 + Math.floor(g() * 10) : Math.floor(g() * 24);
       bytes = Math.floor(2 ** (service.size + g()));
-    } else if (plant % 2 === 0) {
+    } else if (plant % 3 === 0) {
       // A service nobody uses (telnet, tftp, rexec, rsync…), at night, with a large transfer, to the outside.
       service = { port: [23, 69, 512, 873, 135][plant % 5]!, proto: 6, size: 0 };
       dst = `203.0.113.${plant & 255}`;
       hour = 1 + (plant % 4);
       bytes = 2 ** (20 + ((plant >> 1) % 6)) + plant;
+    } else if (plant % 3 === 2) {
+      // A workstation's own usual service and server, but at night and with a transfer hundreds of times its usual
+      // size (staging data for exfiltration): nothing about the port is new, only when and how much.
+      host = workstations[(plant * 7) % workstations.length]!;
+      const p = profiles[host]!;
+      service = SERVICES[p.services[0]!]!;
+      dst = `10.1.0.${(p.services[0]! * 7 + (host % 5)) & 255}`;
+      const n = Math.floor(plant / 3);
+      hour = 1 + (n % 4);
+      bytes = Math.floor(2 ** (service.size + 8 + (Math.floor(n / 4) % 3)));
     } else {
       // A workstation using a server-only service of the corpus (ssh, smtp) to one of its servers, at night.
       host = workstations[plant % workstations.length]!;
