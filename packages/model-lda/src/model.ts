@@ -326,23 +326,9 @@ export class LdaModel implements Model {
           bestWord = word;
         }
       }
-      const host = made.docs[bestPair]!;
       const word = made.words[bestPair]!;
-      const pinned = data.highRisk.find((r) => r.event_kind === event.event_kind && ratingMatches(r, event, word));
-      const reasons = [`P(${word} | ${host}) = ${best.toPrecision(3)}${bestWord === undefined ? ' (a word the model never saw)' : ''}${bestDoc === undefined ? ' (a host the model never saw)' : ''}`];
-      if (pinned !== undefined) reasons.unshift(`rated high risk by ${pinned.by ?? 'an analyst'}${pinned.note === undefined ? '' : `: ${pinned.note}`}`);
-      out[e] = {
-        value: pinned === undefined ? best : 0,
-        word,
-        reasons,
-        ...(pinned === undefined ? {} : { severity: 'high' as const }),
-        evidence: {
-          document: host,
-          probability: best,
-          topic: scorer.topTopic(bestDoc, bestWord),
-          ...(made.docs.length > 1 ? { words: made.docs.map((d, i) => `${d}:${made.words[i]}`) } : {}),
-        },
-      };
+      const pinned = data.highRisk.length === 0 ? undefined : data.highRisk.find((r) => r.event_kind === event.event_kind && ratingMatches(r, event, word));
+      out[e] = new LdaOutcome(best, word, made, bestPair, scorer, bestDoc, bestWord, pinned);
     }
     return out;
   }
@@ -407,4 +393,61 @@ function expectedCounts(corpus: Corpus, theta: Float32Array, phi: Float32Array, 
     }
   }
   return { docTopic, wordTopic: Float32Array.from(wordTopicAcc), topicTotal };
+}
+
+/**
+ * A score with its reasons and evidence made only when read: a day has millions of scored events and only the
+ * top N become alerts, so formatting words for every one of them would cost more than scoring them.
+ */
+class LdaOutcome implements ScoreOutcome {
+  readonly value: number;
+  readonly word: string;
+  readonly severity?: 'high';
+  readonly #probability: number;
+  readonly #made: EventWords;
+  readonly #pair: number;
+  readonly #scorer: KindScorer;
+  readonly #doc: number | undefined;
+  readonly #wordId: number | undefined;
+  readonly #pinned: Rating | undefined;
+
+  constructor(probability: number, word: string, made: EventWords, pair: number, scorer: KindScorer, doc: number | undefined, wordId: number | undefined, pinned: Rating | undefined) {
+    this.value = pinned === undefined ? probability : 0;
+    this.word = word;
+    if (pinned !== undefined) this.severity = 'high';
+    this.#probability = probability;
+    this.#made = made;
+    this.#pair = pair;
+    this.#scorer = scorer;
+    this.#doc = doc;
+    this.#wordId = wordId;
+    this.#pinned = pinned;
+  }
+
+  get reasons(): string[] {
+    const host = this.#made.docs[this.#pair]!;
+    const length = this.#doc === undefined ? 0 : this.#scorer.data.docLength[this.#doc]!;
+    const out = [
+      `P(${this.word} | ${host}) = ${this.#probability.toPrecision(3)}: ${
+        this.#doc === undefined ? 'a host the model never saw' : `${host} made ${length.toLocaleString('en-US')} word${length === 1 ? '' : 's'} in the window`
+      }${this.#wordId === undefined ? ', and no host made this word' : ''}`,
+    ];
+    const p = this.#pinned;
+    if (p !== undefined) out.unshift(`rated high risk by ${p.by ?? 'an analyst'}${p.note === undefined ? '' : `: ${p.note}`}`);
+    return out;
+  }
+
+  get evidence(): Record<string, unknown> {
+    const made = this.#made;
+    return {
+      document: made.docs[this.#pair],
+      probability: this.#probability,
+      topic: this.#scorer.topTopic(this.#doc, this.#wordId),
+      ...(made.docs.length > 1 ? { words: made.docs.map((d, i) => `${d}:${made.words[i]}`) } : {}),
+    };
+  }
+
+  toJSON(): ScoreOutcome {
+    return { value: this.value, word: this.word, reasons: this.reasons, evidence: this.evidence, ...(this.severity === undefined ? {} : { severity: this.severity }) };
+  }
 }
