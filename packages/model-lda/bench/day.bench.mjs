@@ -4,6 +4,7 @@
 //
 //   node bench/day.bench.mjs                      # 10M flows (default)
 //   LDA_DAY_EVENTS=100000000 node bench/day.bench.mjs
+//   LDA_DAY_BUDGET=2000000 node bench/day.bench.mjs   # train on a 2M-token sample, fold the rest in
 //
 // Events are generated on the fly (never held in memory), as a spooled window streams them. In the same run the
 // reference rarity model of @sightline/core (what a Sightline user has without this package) fits and scores
@@ -57,7 +58,8 @@ async function run(label, make) {
 }
 
 console.log(`LDA day benchmark: ${EVENTS.toLocaleString('en-US')} flows, ${HOSTS} hosts, ${PLANTS} planted, ${WORKERS} sampler workers, Node ${process.version}`);
-const lda = await run('lda', (ctx) => instantiate(manifest, { workers: WORKERS }, ctx));
+const BUDGET = process.env.LDA_DAY_BUDGET === undefined ? {} : { train_budget: Number(process.env.LDA_DAY_BUDGET) };
+const lda = await run('lda', (ctx) => instantiate(manifest, { workers: WORKERS, ...BUDGET }, ctx));
 const rarityManifest = referenceManifests.find((m) => m.name === 'rarity');
 const rarity = await run('rarity', (ctx) => instantiate(rarityManifest, {}, ctx));
 console.log(`ratio: lda takes ${(lda / rarity).toFixed(2)}x the time of the rarity reference model on the same day`);

@@ -14,7 +14,7 @@ export interface LdaConfig {
   readonly warm_start: boolean;
   readonly train_budget: number;
   readonly min_tokens_per_host: number;
-  readonly fold_in_sweeps: number;
+  readonly fold_in_iterations: number;
   readonly feedback: {
     readonly dupfactor: number;
     readonly pin_high_risk: boolean;
@@ -65,7 +65,7 @@ export const configSchema = {
       description: 'Most tokens (one per DNS or proxy event, two per flow) sampled per kind. A larger window is trained on a host-stratified sample of this size and every host\'s full behaviour is then folded in with the topics fixed.',
     },
     min_tokens_per_host: { type: 'integer', minimum: 1, default: 200, description: 'When sampling, each host keeps at least this many of its tokens (all of them if it has fewer), so quiet hosts are still learned.' },
-    fold_in_sweeps: { type: 'integer', minimum: 1, maximum: 1000, default: 20, description: 'Sweeps used to fold the hosts\' full behaviour in when the training set was a sample.' },
+    fold_in_iterations: { type: 'integer', minimum: 1, maximum: 1000, default: 10, description: 'EM iterations that fold each host\'s full behaviour in (topics fixed) when the training set was a sample.' },
     feedback: {
       type: 'object',
       additionalProperties: false,

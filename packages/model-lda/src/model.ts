@@ -13,8 +13,9 @@ import {
 } from '@sightline/core';
 import type { LdaConfig } from './config.schema.js';
 import { GrowableU32, Interner, globalRate, hostRate, inSample, tokenHash } from './corpus-builder.js';
-import { buildCorpus, fitLda, foldIn, topicWordModel } from './engine/index.js';
-import type { Corpus, LdaFit, WarmStart } from './engine/types.js';
+import { buildCorpus, fitLda, topicWordModel } from './engine/index.js';
+import { foldInWindow } from './fold-in.js';
+import type { LdaFit, WarmStart } from './engine/types.js';
 import { KindScorer } from './kind-model.js';
 import { ratingMatches } from './ratings.js';
 import { describeState } from './report.js';
@@ -243,9 +244,8 @@ export class LdaModel implements Model {
     const warm = previous === undefined ? undefined : warmStartFor(previous, kind, acc.words.values, K);
     const fit: LdaFit = await fitLda(corpus, { topics: K, alpha: config.alpha, beta: config.beta, sweeps: config.sweeps, seed: ctx.seed, workers: config.workers }, warm === undefined ? {} : { warmStart: warm });
     // Counts over the host's whole behaviour: the fit's own, or (when the fit saw a sample) θ of every host
-    // folded in over all its tokens with the topics fixed, then every token of the window spread over the
-    // topics by its posterior (θ_dk φ_kw), which gives expected document-topic and word-topic counts of the
-    // whole window, so words that the sample missed are not scored as if never seen.
+    // folded in over all its tokens with the topics fixed (EM from its sampled θ), giving expected document-topic
+    // and word-topic counts of the whole window, so words that the sample missed are not scored as never seen.
     let docTopic: Float32Array;
     let wordTopic: Float32Array;
     let topicTotal: Float64Array;
@@ -257,9 +257,7 @@ export class LdaModel implements Model {
     } else {
       const [fullDocs, fullWords] = withFeedback(docIds, words, undefined, windowTokens);
       const full = buildCorpus(fullDocs, fullWords, numDocs, numWords);
-      const phi = topicWordModel(fit);
-      const theta = foldIn(phi, full, { sweeps: config.fold_in_sweeps, seed: ctx.seed, alpha: config.alpha });
-      ({ docTopic, wordTopic, topicTotal } = expectedCounts(full, theta, phi.phi, K, numWords));
+      ({ docTopic, wordTopic, topicTotal } = foldInWindow(full, fit.docTopic, topicWordModel(fit).phi, K, config.alpha, config.fold_in_iterations));
     }
     const foldSeconds = (performance.now() - tf) / 1000;
     const section: KindSection = {
@@ -361,38 +359,6 @@ function warmStartFor(previous: LdaStateData & { blobs?: Record<string, Uint8Arr
     wordTopic.set(prior.wordTopic.subarray(old * K, old * K + K), w * K);
   }
   return found === 0 ? undefined : { wordTopic };
-}
-
-/**
- * Expected counts of a whole corpus under fixed θ (doc-major) and φ (word-major): each token adds its topic
- * posterior θ_dk φ_kw / Σ_j θ_dj φ_jw to its document's and its word's counts.
- */
-function expectedCounts(corpus: Corpus, theta: Float32Array, phi: Float32Array, K: number, numWords: number): { docTopic: Float32Array; wordTopic: Float32Array; topicTotal: Float64Array } {
-  const docTopic = new Float32Array(corpus.numDocs * K);
-  const wordTopicAcc = new Float64Array(numWords * K);
-  const topicTotal = new Float64Array(K);
-  const r = new Float64Array(K);
-  const docAcc = new Float64Array(K);
-  for (let d = 0; d < corpus.numDocs; d++) {
-    docAcc.fill(0);
-    const db = d * K;
-    for (let i = corpus.docStart[d]!; i < corpus.docStart[d + 1]!; i++) {
-      const wb = corpus.tokens[i]! * K;
-      let sum = 0;
-      for (let k = 0; k < K; k++) sum += r[k] = theta[db + k]! * phi[wb + k]!;
-      const inv = sum > 0 ? 1 / sum : 0;
-      for (let k = 0; k < K; k++) {
-        const x = r[k]! * inv;
-        docAcc[k]! += x;
-        wordTopicAcc[wb + k]! += x;
-      }
-    }
-    for (let k = 0; k < K; k++) {
-      docTopic[db + k] = docAcc[k]!;
-      topicTotal[k]! += docAcc[k]!;
-    }
-  }
-  return { docTopic, wordTopic: Float32Array.from(wordTopicAcc), topicTotal };
 }
 
 /**
