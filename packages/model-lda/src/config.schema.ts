@@ -1,4 +1,5 @@
 import type { EventKind } from '@sightline/core';
+import { DEFAULT_INTERNAL_NETWORKS } from './documents.js';
 
 const KINDS = ['flow', 'dns', 'proxy'] as const;
 
@@ -28,6 +29,7 @@ export interface LdaConfig {
     readonly top_domains: { readonly path?: string; readonly max_rank: number };
   };
   readonly featurizers: Readonly<Partial<Record<EventKind, string>>>;
+  readonly documents: { readonly internal_only: boolean; readonly internal_networks: readonly string[] };
 }
 
 /**
@@ -99,6 +101,25 @@ export const configSchema = {
             path: { type: 'string', minLength: 1, description: 'The CSV file, relative to the pipeline file.' },
             max_rank: { type: 'integer', minimum: 1, default: 1000000, description: 'Only domains up to this rank count (Spot used the Alexa top 1M).' },
           },
+        },
+      },
+    },
+    documents: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      description: 'Which hosts get a document (a topic mix of their own).',
+      properties: {
+        internal_only: {
+          type: 'boolean',
+          default: false,
+          description: 'Only the organisation\'s hosts are documents: flows are scored from their internal end(s), events without an internal host are not scored. Spot (false) made a document of every address, so external addresses seen once fill the top of the list.',
+        },
+        internal_networks: {
+          type: 'array',
+          items: { type: 'string', minLength: 3 },
+          default: [...DEFAULT_INTERNAL_NETWORKS],
+          description: 'The organisation\'s address ranges (CIDR). Default: RFC 1918, RFC 4193 and link-local.',
         },
       },
     },

@@ -14,6 +14,7 @@ import {
 import type { LdaConfig } from './config.schema.js';
 import { GrowableU32, Interner, globalRate, hostRate, inSample, tokenHash } from './corpus-builder.js';
 import { buildCorpus, fitLda, topicWordModel } from './engine/index.js';
+import { DocumentFilter } from './documents.js';
 import { foldInWindow } from './fold-in.js';
 import type { LdaFit, WarmStart } from './engine/types.js';
 import { KindScorer } from './kind-model.js';
@@ -54,6 +55,7 @@ export class LdaModel implements Model {
   readonly #featurizers: ReadonlyMap<EventKind, Featurizer>;
   readonly #step: string;
   /** Scoring tables per state object (ids repeat when a window is refitted, e.g. after new ratings). */
+  readonly #documents: DocumentFilter | undefined;
   readonly #scorers = new WeakMap<ModelState, Map<EventKind, KindScorer>>();
 
   constructor(config: LdaConfig, featurizers: ReadonlyMap<EventKind, Featurizer>, step: string) {
@@ -61,6 +63,13 @@ export class LdaModel implements Model {
     this.#featurizers = featurizers;
     this.#step = step;
     this.kinds = config.kinds.filter((k) => featurizers.has(k));
+    this.#documents = config.documents.internal_only ? new DocumentFilter(config.documents.internal_networks, step) : undefined;
+  }
+
+  /** The event's documents and words, restricted to internal hosts when configured. */
+  #words(featurizer: Featurizer, event: OdmEvent, learned: LearnedWords): EventWords | null {
+    const made = featurizer.words(event, learned);
+    return made === null || this.#documents === undefined ? made : this.#documents.filter(made);
   }
 
   async fit(window: ModelWindow, ctx: FitContext): Promise<ModelState> {
@@ -90,7 +99,7 @@ export class LdaModel implements Model {
       for (const event of batch) {
         const acc = accs.get(event.event_kind);
         if (acc === undefined) continue;
-        const made = acc.featurizer.words(event, acc.learned);
+        const made = this.#words(acc.featurizer, event, acc.learned);
         if (made === null) {
           acc.skipped++;
           continue;
@@ -306,7 +315,7 @@ export class LdaModel implements Model {
       const section = data.kinds[event.event_kind];
       const featurizer = this.#featurizers.get(event.event_kind);
       if (scorer === undefined || section === undefined || featurizer === undefined) continue;
-      const made = featurizer.words(event, section.learned);
+      const made = this.#words(featurizer, event, section.learned);
       if (made === null) continue;
       const inWindow = event.event_time >= state.window.start && event.event_time < state.window.end;
       let best = Infinity;

@@ -66,6 +66,24 @@ describe('lda model: Spot fixture', () => {
   });
 });
 
+describe('lda model: documents', () => {
+  it('with documents.internal_only, scores flows from their internal end and leaves events without one unscored', async () => {
+    const { model, ctx } = await make({ sweeps: 20, documents: { internal_only: true } });
+    const events = [
+      ...spotFixture(),
+      assignEventId({ event_kind: 'flow' as const, event_time: DAY + 5 * HOUR, src_ip: '10.0.2.115', dst_ip: '198.51.100.7', src_port: 50000, dst_port: 443, n_proto: 6, in_bytes: 5000, flow_in_packets: 8 }, 20) as OdmEvent,
+      assignEventId({ event_kind: 'flow' as const, event_time: DAY + 6 * HOUR, src_ip: '203.0.113.9', dst_ip: '198.51.100.7', src_port: 50001, dst_port: 443, n_proto: 6, in_bytes: 5000, flow_in_packets: 8 }, 21) as OdmEvent,
+    ];
+    const window = memoryWindow(events);
+    const state = await model.fit(window, fitCtx(ctx));
+    expect((state.data as { kinds: { flow: { docs: string[] } } }).kinds.flow.docs.sort()).toEqual(['10.0.2.115', '172.16.0.107']);
+    const scores = await model.score(events, state, ctx);
+    expect(scores[11]).toBeNull();
+    expect(scores[10]!.evidence?.['document']).toBe('10.0.2.115');
+    await expect(make({ documents: { internal_only: true, internal_networks: ['10.0.0.0/33'] } })).rejects.toMatchObject({ code: 'SL_CONFIG_INVALID' });
+  });
+});
+
 describe('lda model: state, warm start, report', () => {
   it('scores the same from a state written to bytes and read back, warm-starts the next fit, and reports its topics', async () => {
     const corpus = plantedFlows({ events: 20000, hosts: 120, plants: 10, seed: 3 });
