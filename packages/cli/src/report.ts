@@ -27,6 +27,7 @@ export function formatReport(s: RunSummary): string {
       for (const a of m.top ?? []) {
         out.push(`     #${String(a.rank).padEnd(3)} ${a.kind.padEnd(5)} ${a.src ?? '-'} -> ${a.dst ?? '-'}  ${a.what}  score ${a.value.toPrecision(3)}${a.reason === undefined ? '' : `  (${a.reason})`}`);
       }
+      if (m.report !== undefined) out.push(`     what it learned: ${m.report}`);
     }
   }
 

@@ -17,7 +17,7 @@ export function describeState(state: ModelState, scorers: ReadonlyMap<EventKind,
     const { topics: K, words, wordTopic, topicTotal, beta } = scorer.data;
     const total = topicTotal.reduce((a, b) => a + b, 0);
     const lines: string[] = [
-      `${s.events.toLocaleString('en-US')} events (${s.skipped} without a word), ${s.docs.length.toLocaleString('en-US')} hosts, ${words.length.toLocaleString('en-US')} words, ${s.trainTokens.toLocaleString('en-US')} training tokens${s.sampleRate < 1 ? ` (host-stratified sample at ${(s.sampleRate * 100).toFixed(2)}%, the rest folded in)` : ''}`,
+      `${s.events.toLocaleString('en-US')} events (${s.skipped.toLocaleString('en-US')} without a word), ${s.docs.length.toLocaleString('en-US')} hosts, ${words.length.toLocaleString('en-US')} words, ${s.trainTokens.toLocaleString('en-US')} training tokens${s.sampleRate < 1 ? ` (host-stratified sample at ${(s.sampleRate * 100).toFixed(2)}%, the rest folded in)` : ''}`,
       `featurizer ${s.featurizer}; ${s.feedbackPatterns} low-risk pattern(s) from analyst feedback; ${s.warmStart ? 'warm start from the previous window' : 'cold start'}`,
       `seconds: ${Object.entries(s.seconds).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}`,
     ];

@@ -1,3 +1,4 @@
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   type DeadLetterStore,
@@ -250,6 +251,18 @@ export class PipelineStages {
       return { ...base, scored: 0, alerts: 0, error: message };
     }
     const statePath = await store.save(state);
+    let reportPath: string | undefined;
+    if (model.describe !== undefined) {
+      try {
+        const r = model.describe(state);
+        reportPath = statePath.replace(/\.json$/, '.report.txt');
+        const text = [r.summary, ...(r.sections ?? []).flatMap((sec) => ['', sec.title, ...sec.lines.map((l) => `  ${l}`)]), ''].join('\n');
+        await writeFile(reportPath, text);
+      } catch (e) {
+        reportPath = undefined;
+        this.logger.warn(`model "${m.spec.name}": could not write its report: ${describeCause(e)}`);
+      }
+    }
     const t1 = this.#now();
     // Ranked per event kind: scores of different kinds are not comparable (Spot ranked each data type alone).
     type Ranked = { event: OdmEvent; outcome: ScoreOutcome };
@@ -311,7 +324,7 @@ export class PipelineStages {
     await this.deliver('alerts', alerts);
     this.logger.info(`window ${windowLabel}: model "${m.spec.name}" scored ${scored} events, ${alerts.length} alerts`);
     const top = alerts.filter((a) => (a.score_rank ?? 0) <= 3).map(brief);
-    return { ...base, scored, alerts: alerts.length, state: statePath, fitSeconds: (t1 - t0) / 1000, scoreSeconds: (t2 - t1) / 1000, top };
+    return { ...base, scored, alerts: alerts.length, state: statePath, ...(reportPath === undefined ? {} : { report: reportPath }), fitSeconds: (t1 - t0) / 1000, scoreSeconds: (t2 - t1) / 1000, top };
   }
 
   /** Runs every model on a sealed window and flushes the sinks. */

@@ -63,6 +63,8 @@ export interface WindowReport {
     readonly scored: number;
     readonly alerts: number;
     readonly state?: string;
+    /** What the fitted model learned, in words (models with `describe`), written beside the state. */
+    readonly report?: string;
     readonly error?: string;
     /** Seconds spent fitting and scoring. */
     readonly fitSeconds?: number;
