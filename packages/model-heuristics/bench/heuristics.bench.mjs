@@ -70,6 +70,15 @@ async function measure(name, man, config) {
 
 const h = await measure('heuristics', manifest, { top_domains: { path: join(dir, 'top-domains.csv') } });
 const peer = await measure('rarity', rarityModelManifest, {});
+// The topic model on the same day, alone and with the heuristics (the issue's "heuristics + LDA combined").
+let lda;
+try {
+  const { manifest: ldaManifest } = await import('@sightline/model-lda');
+  lda = await measure('lda', ldaManifest, { words: { public_suffix: true, top_domains: { path: join(dir, 'top-domains.csv') } } });
+} catch (e) {
+  console.log(`lda not measured: ${e.message}`);
+}
+const combined = lda === undefined ? undefined : { name: 'heuristics + lda', evaluation: evaluateAlerts(truth, [...h.alerts, ...lda.alerts]) };
 
 console.log('\ndetection, per detector (alerts of that detector ranked by score; precision@k = share of the first k that belong to a planted attack; recall = planted attacks with at least one alert):');
 const types = [...new Set(truth.attacks.map((a) => a.type))];
@@ -83,7 +92,7 @@ for (const d of detectors) {
   const found = ev.findings.filter((f) => f.found).map((f) => f.id);
   console.log(`  ${d.padEnd(13)} ${String(list.length).padStart(6)} ${pct(pAt(list, 1))} ${pct(pAt(list, 5))} ${pct(pAt(list, 10))}  ${pct(ev.recall)}  ${found.join(', ') || '-'}`);
 }
-for (const r of [h, peer]) {
+for (const r of [h, peer, ...(lda === undefined ? [] : [lda, combined])]) {
   const e = r.evaluation;
   const found = e.findings.filter((f) => f.found);
   console.log(`  ${`${r.name} (all)`.padEnd(20)} ${fmt(e.alerts)} alerts (top ${topN} per kind), precision ${(100 * e.precision).toFixed(1)}%, recall ${found.length}/${e.findings.length}: ${e.findings.map((f) => `${f.type}${f.found ? ` #${f.bestRank}` : ' missed'}`).join(', ')}`);
@@ -92,7 +101,7 @@ console.log(`  missed types need other detectors: ${h.evaluation.findings.filter
 
 console.log('\nspeed (fit + score, one core, events in memory):');
 const rate = (r) => events.length / (r.fitS + r.scoreS);
-for (const r of [h, peer]) console.log(`  ${r.name.padEnd(11)} fit ${r.fitS.toFixed(2)} s, score ${r.scoreS.toFixed(2)} s: ${fmt(rate(r)).padStart(9)} events/s`);
+for (const r of [h, peer, ...(lda === undefined ? [] : [lda])]) console.log(`  ${r.name.padEnd(11)} fit ${r.fitS.toFixed(2)} s, score ${r.scoreS.toFixed(2)} s: ${fmt(rate(r)).padStart(9)} events/s`);
 console.log(`  ratio heuristics / rarity: ${(rate(h) / rate(peer)).toFixed(2)}x events/s`);
 
 const s = h.state.data.stats;
