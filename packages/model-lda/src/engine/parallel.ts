@@ -66,8 +66,8 @@ export async function fitParallel(corpus: Corpus, params: LdaParams, counts: Cou
       const done = crew.all();
       for (const t of threads) t.postMessage({ type: 'sweep' } satisfies ToWorker);
       await done;
-      merge(counts.wordTopic, locals);
-      merge(counts.topicTotal, localTotals);
+      mergeTable(counts.wordTopic, locals);
+      mergeTotals(counts.topicTotal, localTotals);
       options.onSweep?.(s);
     }
   } finally {
@@ -75,8 +75,20 @@ export async function fitParallel(corpus: Corpus, params: LdaParams, counts: Cou
   }
 }
 
-/** merged[i] += Σ_j (local_j[i] − merged[i]), in worker order. */
-function merge(merged: Uint32Array | Float64Array, locals: readonly (Uint32Array | Float64Array)[]): void {
+/**
+ * merged[i] += Σ_j (local_j[i] − merged[i]), in worker order. Two monomorphic copies (Uint32 table, Float64
+ * totals): one function over both element kinds would be megamorphic and several times slower.
+ */
+function mergeTable(merged: Uint32Array, locals: readonly Uint32Array[]): void {
+  const n = merged.length;
+  // First every worker's change against the unchanged merged table (stored mod 2^32 in its private copy, which
+  // the worker overwrites at the next sweep), then the changes added in worker order; Uint32 stores wrap mod 2^32,
+  // so a negative change comes out right.
+  for (const local of locals) for (let i = 0; i < n; i++) local[i] = local[i]! - merged[i]!;
+  for (const local of locals) for (let i = 0; i < n; i++) merged[i] = merged[i]! + local[i]!;
+}
+
+function mergeTotals(merged: Float64Array, locals: readonly Float64Array[]): void {
   const n = merged.length;
   for (let i = 0; i < n; i++) {
     const base = merged[i]!;
