@@ -2,6 +2,7 @@
  * Scoring arithmetic: θ and φ from a fit's counts, p(w | d) = Σ_k θ_dk φ_kw for training tokens (leave-one-out)
  * and for events outside the training window, and fold-in of new documents against a fixed φ.
  */
+import { buildNonZeroLists } from './kernel.js';
 import { nextUniform, seedState } from './rng.js';
 import type { Corpus, LdaFit } from './types.js';
 import { invalid, validateCorpus } from './validate.js';
@@ -52,6 +53,10 @@ export function docTopicProportions(fit: LdaFit): Float32Array {
  * n_dz, n_wz and n_z before θ and φ are formed, so an event does not vouch for itself (a word seen once in the
  * window scores as the rare word it is). `out[i]` is the score of `corpus.tokens[i]`; `corpus` must be the
  * corpus the fit was made on.
+ *
+ * Computed from the counts, exactly, in the sampler's sparse form: with b_k = (n_dk + α) / (n_k + Vβ),
+ * Σ_k θ_dk φ_kw ∝ Σ_{k: n_wk > 0} b_k n_wk + β Σ_k b_k — a sum over the word's few non-zero topics and a
+ * per-document constant — then the token's own topic term is swapped for its leave-one-out value.
  */
 export function scoreTokens(fit: LdaFit, corpus: Corpus, out: Float64Array): void {
   const K = fit.params.topics;
@@ -61,32 +66,47 @@ export function scoreTokens(fit: LdaFit, corpus: Corpus, out: Float64Array): voi
     invalid(`scoreTokens: the corpus (${corpus.numDocs} docs, ${corpus.numWords} words, ${tokens.length} tokens) is not the one the fit was made on`);
   }
   if (out.length < tokens.length) invalid(`scoreTokens: out has length ${out.length}, fewer than the ${tokens.length} tokens`);
-  const model = topicWordModel(fit);
-  const phi = model.phi;
   const V = fit.numWords;
   const nwk = fit.wordTopic;
-  const nk = fit.topicTotal;
   const ndk = fit.docTopic;
   const z = fit.assignments;
-  const a = new Float64Array(K);
+  const lists = new Uint8Array(V * K);
+  const nonZero = new Uint8Array(V);
+  buildNonZeroLists(nwk, K, lists, nonZero);
+  const inv = new Float64Array(K);
+  const invOut = new Float64Array(K);
+  for (let k = 0; k < K; k++) {
+    inv[k] = 1 / (fit.topicTotal[k]! + V * beta);
+    invOut[k] = 1 / (fit.topicTotal[k]! - 1 + V * beta);
+  }
+  const b = new Float64Array(K);
   for (let d = 0; d < fit.numDocs; d++) {
     const start = docStart[d]!;
     const end = docStart[d + 1]!;
     if (start === end) continue;
     const db = d * K;
-    for (let k = 0; k < K; k++) a[k] = ndk[db + k]! + alpha;
-    const inv = 1 / (end - start - 1 + K * alpha);
+    let smooth = 0;
+    for (let k = 0; k < K; k++) {
+      const v = (ndk[db + k]! + alpha) * inv[k]!;
+      b[k] = v;
+      smooth += v;
+    }
+    smooth *= beta;
+    const norm = 1 / (end - start - 1 + K * alpha);
     for (let i = start; i < end; i++) {
-      const wb = tokens[i]! * K;
+      const w = tokens[i]!;
+      const wb = w * K;
       const t = z[i]!;
-      let dot = 0;
-      for (let k = 0; k < K; k++) dot += a[k]! * phi[wb + k]!;
-      // Swap the token's own term for its leave-one-out value (exact counts, not the rounded φ).
-      const at = a[t]!;
-      const nwt = nwk[wb + t]!;
-      const dt = nk[t]! + V * beta;
-      dot += ((at - 1) * (nwt - 1 + beta)) / (dt - 1) - (at * (nwt + beta)) / dt;
-      out[i] = dot * inv;
+      let dot = smooth;
+      for (let j = 0, n = nonZero[w]!; j < n; j++) {
+        const k = lists[wb + j]!;
+        dot += b[k]! * nwk[wb + k]!;
+      }
+      // Swap the token's own term, (n_dt + α)(n_wt + β)/(n_t + Vβ), for its value without the token.
+      const at = ndk[db + t]! + alpha;
+      const nwt = nwk[wb + t]! + beta;
+      dot += (at - 1) * (nwt - 1) * invOut[t]! - at * nwt * inv[t]!;
+      out[i] = dot * norm;
     }
   }
 }
