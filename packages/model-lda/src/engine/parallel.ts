@@ -2,9 +2,10 @@
  * AD-LDA (Newman, Asuncion, Smyth, Welling, "Distributed algorithms for topic models", JMLR 2009) over
  * worker_threads. Tokens, assignments and document-topic counts live in SharedArrayBuffers; worker j owns a
  * contiguous range of documents of about equal token count. At the start of a sweep every worker copies the
- * merged topic-word counts into its private table and samples its range against it; when all are done the fit
- * adds every worker's change (private minus merged) into the merged table, in worker order. Integer sums make
- * the result independent of timing: a fit is deterministic for a given seed and worker count.
+ * merged topic-word counts into its private table and samples its range against it; when all have finished (an
+ * Atomics barrier) each worker adds every worker's change (private minus merged) into its share of the merged
+ * table's word rows. Integer sums make the result independent of timing: a fit is deterministic for a given
+ * seed and worker count. The calling thread only starts sweeps and waits for them.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +14,7 @@ import { SightlineError } from '@sightline/core';
 import '../error-codes.js';
 import type { FitOptions } from './fit.js';
 import type { Counts } from './init.js';
+import { barrierAbort } from './merge.js';
 import { partitionByTokens } from './partition.js';
 import type { Corpus, LdaParams } from './types.js';
 import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.js';
@@ -26,20 +28,25 @@ export async function fitParallel(corpus: Corpus, params: LdaParams, counts: Cou
   const bounds = partitionByTokens(docStart, workers);
   const locals: Uint32Array[] = [];
   const localTotals: Float64Array[] = [];
+  for (let j = 0; j < workers; j++) {
+    locals.push(new Uint32Array(new SharedArrayBuffer(counts.wordTopic.byteLength)));
+    localTotals.push(new Float64Array(new SharedArrayBuffer(K * 8)));
+  }
+  const control = new Int32Array(new SharedArrayBuffer(3 * 4));
   const threads: Worker[] = [];
   const script = workerScript();
   for (let j = 0; j < workers; j++) {
-    const localWordTopic = new Uint32Array(new SharedArrayBuffer(counts.wordTopic.byteLength));
-    const localTopicTotal = new Float64Array(new SharedArrayBuffer(K * 8));
-    locals.push(localWordTopic);
-    localTotals.push(localTopicTotal);
     const init: WorkerInit = {
+      index: j,
+      workers,
       topics: K,
       alpha: params.alpha,
       beta: params.beta,
       betaSum: corpus.numWords * params.beta,
       docFrom: bounds[j]!,
       docTo: bounds[j + 1]!,
+      rowFrom: Math.floor((corpus.numWords * j) / workers),
+      rowTo: Math.floor((corpus.numWords * (j + 1)) / workers),
       seed: params.seed,
       stream: j + 1,
       docStart,
@@ -48,8 +55,9 @@ export async function fitParallel(corpus: Corpus, params: LdaParams, counts: Cou
       docTopic: counts.docTopic,
       wordTopic: counts.wordTopic,
       topicTotal: counts.topicTotal,
-      localWordTopic,
-      localTopicTotal,
+      localWordTopics: locals,
+      localTopicTotals: localTotals,
+      control,
     };
     threads.push(
       new Worker(script, {
@@ -59,42 +67,17 @@ export async function fitParallel(corpus: Corpus, params: LdaParams, counts: Cou
       }),
     );
   }
-  const crew = new Crew(threads);
+  const crew = new Crew(threads, control);
   try {
     await crew.all();
     for (let s = 1; s <= params.sweeps; s++) {
       const done = crew.all();
       for (const t of threads) t.postMessage({ type: 'sweep' } satisfies ToWorker);
       await done;
-      mergeTable(counts.wordTopic, locals);
-      mergeTotals(counts.topicTotal, localTotals);
       options.onSweep?.(s);
     }
   } finally {
     await crew.stop();
-  }
-}
-
-/**
- * merged[i] += Σ_j (local_j[i] − merged[i]), in worker order. Two monomorphic copies (Uint32 table, Float64
- * totals): one function over both element kinds would be megamorphic and several times slower.
- */
-function mergeTable(merged: Uint32Array, locals: readonly Uint32Array[]): void {
-  const n = merged.length;
-  // First every worker's change against the unchanged merged table (stored mod 2^32 in its private copy, which
-  // the worker overwrites at the next sweep), then the changes added in worker order; Uint32 stores wrap mod 2^32,
-  // so a negative change comes out right.
-  for (const local of locals) for (let i = 0; i < n; i++) local[i] = local[i]! - merged[i]!;
-  for (const local of locals) for (let i = 0; i < n; i++) merged[i] = merged[i]! + local[i]!;
-}
-
-function mergeTotals(merged: Float64Array, locals: readonly Float64Array[]): void {
-  const n = merged.length;
-  for (let i = 0; i < n; i++) {
-    const base = merged[i]!;
-    let v = base;
-    for (const local of locals) v += local[i]! - base;
-    merged[i] = v;
   }
 }
 
@@ -106,7 +89,10 @@ class Crew {
   private failure: SightlineError | undefined;
   private stopping = false;
 
-  constructor(private readonly threads: readonly Worker[]) {
+  constructor(
+    private readonly threads: readonly Worker[],
+    private readonly control: Int32Array,
+  ) {
     threads.forEach((t, j) => {
       t.on('message', (m: FromWorker) => {
         if (m.type === 'ready' || m.type === 'done') this.arrived();
@@ -144,6 +130,7 @@ class Crew {
       plugin: '@sightline/model-lda',
     });
     this.stopping = true;
+    barrierAbort(this.control);
     for (const t of this.threads) void t.terminate();
     this.reject?.(this.failure);
   }
