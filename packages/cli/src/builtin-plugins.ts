@@ -4,6 +4,7 @@ import { manifest as netflowDecoder } from '@sightline/decoder-netflow';
 import { manifest as proxyDecoder } from '@sightline/decoder-proxy';
 import { manifests as contextManifests } from '@sightline/enrich-context';
 import { manifest as heuristicsModel } from '@sightline/model-heuristics';
+import { manifest as ldaModel } from '@sightline/model-lda';
 import { manifest as elasticSink } from '@sightline/sink-elastic/manifest'; // the client loads when a pipeline uses it
 import { manifest as fileSink } from '@sightline/sink-file';
 import { manifest as splunkSink } from '@sightline/sink-splunk';
@@ -19,6 +20,7 @@ export const BUILTIN_MANIFESTS: readonly { readonly manifest: PluginManifest; re
   { manifest: proxyDecoder, pkg: '@sightline/decoder-proxy' },
   ...contextManifests.map((manifest) => ({ manifest, pkg: '@sightline/enrich-context' })),
   { manifest: heuristicsModel, pkg: '@sightline/model-heuristics' },
+  { manifest: ldaModel, pkg: '@sightline/model-lda' },
   { manifest: fileSink, pkg: '@sightline/sink-file' },
   { manifest: elasticSink, pkg: '@sightline/sink-elastic' },
   { manifest: splunkSink, pkg: '@sightline/sink-splunk' },

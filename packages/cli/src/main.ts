@@ -12,6 +12,7 @@ Commands:
   run <pipeline.yaml>              run a pipeline on this machine (no server needed)
   validate <pipeline.yaml>         check a pipeline file and its plugins without running it
   serve <pipeline.yaml>            open the console: investigate a pipeline's alerts in a browser and rate them
+  feedback add|list|remove         add, list and remove analyst ratings (1 high, 2 medium, 3 low risk)
   decode <file | ->                decode one capture or log to NDJSON/CSV, no pipeline file needed
   plugins                          list installed plugins, their kinds and versions
   plugin new <kind> <name>         create a plugin package that passes the conformance suite
@@ -45,6 +46,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   status: async () => import('./commands/cluster.js').then((m) => ({ run: m.statusCommand, help: m.STATUS_HELP })),
   'retry-failed': async () => import('./commands/cluster.js').then((m) => ({ run: m.retryFailedCommand, help: m.RETRY_HELP })),
   serve: async () => import('./commands/serve.js').then((m) => ({ run: m.serveCommand, help: m.SERVE_HELP })),
+  feedback: async () => import('./commands/feedback.js').then((m) => ({ run: m.feedbackCommand, help: m.FEEDBACK_HELP })),
 };
 
 /** A command's handler and help, loaded on first use; undefined for an unknown name. */

@@ -90,7 +90,13 @@ function demoPipeline(available: ReadonlySet<string>, top: number): { yaml: stri
     'enrichers:',
     ...enrichers,
     'models:',
-    ...models.map((m) => (m === 'heuristics' ? `  - { use: ${m}, top_n: ${top}, config: { top_domains: { path: input/top-domains.csv } } }` : `  - { use: ${m}, top_n: ${top} }`)),
+    ...models.map((m) =>
+      m === 'heuristics'
+        ? `  - { use: ${m}, top_n: ${top}, config: { top_domains: { path: input/top-domains.csv } } }`
+        : m === 'lda'
+          ? `  - { use: ${m}, top_n: ${top}, config: { workers: 2, words: { public_suffix: true, top_domains: { path: input/top-domains.csv } } } }`
+          : `  - { use: ${m}, top_n: ${top} }`,
+    ),
     'sinks:',
     '  - { use: file, name: events, config: { format: ndjson, rotate: { max_bytes: 256MiB } } }',
     '  - { use: file, name: alerts, deliver: alerts, config: { format: ndjson, path: "alerts/{kind}" } }',

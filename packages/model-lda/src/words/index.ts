@@ -1,1 +1,12 @@
 export type { EventWords, Featurizer, LearnedWords, WordPass } from './types.js';
+export type { SpotWordOptions } from './options.js';
+export { hourOf } from './options.js';
+export { ENTROPY_CUTS, bitlen, entropy, entropyBin, flog2 } from './math.js';
+export { SPOT_COUNTRY_CODES, SPOT_GENERIC_TLDS, SPOT_NONE, spotDomain, spotDomainSubdomain } from './spot-domains.js';
+export { type DomainClassifier, type DomainClassifierOptions, type DomainFeatures, createDomainClassifier, topDomainLabels, topRegistrableDomains } from './domain-features.js';
+export { type FlowWordOptions, type FlowWords, createFlowFeaturizer, flowProtocol, spotFlowWords } from './flow-words.js';
+export { type DnsWordOptions, type SpotDnsInput, createDnsFeaturizer, spotDnsWord } from './dns-words.js';
+export { type ProxyLearned, type ProxyWordOptions, SPOT_PROXY_OWN_DOMAIN, contentTypeFeature, createProxyFeaturizer } from './proxy-words.js';
+export { createSpotFeaturizers } from './spot.js';
+export { type TopDomainsOptions, loadTopDomains, parseTopDomains } from './top-domains.js';
+export { type FeaturizerFactory, loadFeaturizer, validateFeaturizer } from './load-featurizer.js';

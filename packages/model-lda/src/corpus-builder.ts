@@ -1,0 +1,109 @@
+/** A Uint32Array that grows by doubling: (document, word) ids of a day are kept at 4 bytes each, not as objects. */
+export class GrowableU32 {
+  #data: Uint32Array;
+  #length = 0;
+
+  constructor(capacity = 1024) {
+    this.#data = new Uint32Array(Math.max(16, capacity));
+  }
+
+  get length(): number {
+    return this.#length;
+  }
+
+  push(value: number): void {
+    if (this.#length === this.#data.length) {
+      const next = new Uint32Array(this.#data.length * 2);
+      next.set(this.#data);
+      this.#data = next;
+    }
+    this.#data[this.#length++] = value;
+  }
+
+  /** The values pushed so far (a view; valid until the next push). */
+  view(): Uint32Array {
+    return this.#data.subarray(0, this.#length);
+  }
+}
+
+/** Interns strings to dense ids in first-seen order. */
+export class Interner {
+  readonly #index = new Map<string, number>();
+  readonly values: string[] = [];
+
+  id(value: string): number {
+    let id = this.#index.get(value);
+    if (id === undefined) {
+      id = this.values.length;
+      this.#index.set(value, id);
+      this.values.push(value);
+    }
+    return id;
+  }
+
+  get(value: string): number | undefined {
+    return this.#index.get(value);
+  }
+
+  get size(): number {
+    return this.values.length;
+  }
+}
+
+/**
+ * 32-bit FNV-1a of an event id and the index of the (document, word) pair within the event, avalanched. It
+ * decides whether a token is in the training sample; being a function of the event alone (and the seed), the
+ * sample does not depend on the order in which the window's events arrive.
+ */
+export function tokenHash(eventId: string, pair: number, seed: number): number {
+  let h = (0x811c9dc5 ^ seed) >>> 0;
+  for (let i = 0; i < eventId.length; i++) {
+    h ^= eventId.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  h ^= pair + 1;
+  h = Math.imul(h, 0x01000193);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/**
+ * Sampling rate of a host's tokens: every token of a host with at most `minPerHost`, else the larger of the
+ * global rate and the rate that keeps `minPerHost` of them (host-stratified: quiet hosts are not sampled away).
+ */
+export function hostRate(docLength: number, globalRate: number, minPerHost: number): number {
+  if (globalRate >= 1 || docLength <= minPerHost) return 1;
+  return Math.max(globalRate, minPerHost / docLength);
+}
+
+/** Whether a token with this hash is in the training sample of a host sampled at `rate`. */
+export function inSample(hash: number, rate: number): boolean {
+  return rate >= 1 || hash < rate * 4294967296;
+}
+
+/**
+ * The global rate that brings `docLengths` down to about `budget` tokens once every host keeps at least
+ * `minPerHost`: the solution of Σ min(n_d, max(r·n_d, minPerHost)) = budget, by bisection.
+ */
+export function globalRate(docLengths: Uint32Array, budget: number, minPerHost: number): number {
+  let total = 0;
+  for (let d = 0; d < docLengths.length; d++) total += docLengths[d]!;
+  if (total <= budget) return 1;
+  const expected = (r: number): number => {
+    let sum = 0;
+    for (let d = 0; d < docLengths.length; d++) sum += docLengths[d]! * hostRate(docLengths[d]!, r, minPerHost);
+    return sum;
+  };
+  let lo = 0;
+  let hi = 1;
+  for (let i = 0; i < 30; i++) {
+    const mid = (lo + hi) / 2;
+    if (expected(mid) > budget) hi = mid;
+    else lo = mid;
+  }
+  return Math.max(lo, 1e-9);
+}
