@@ -140,6 +140,10 @@ export interface FoldInOptions {
  * θ of new documents (doc-major, numDocs × K) with φ fixed: Gibbs sampling on the document side only,
  * p(k) ∝ (n_dk + α) φ_kw. Word ids at or past `model.numWords` use the unseen row. θ is averaged over the
  * second half of the sweeps (at least the last one). For hosts that were not in the (sampled) training set.
+ *
+ * Sparse like the sampler: p(k) splits into a document bucket Σ_{k: n_dk > 0} n_dk φ_kw over the document's few
+ * topics and a smoothing bucket α Σ_k φ_kw, whose per-word sum is precomputed; the O(K) scan of the φ row is
+ * needed only for draws that land in the smoothing bucket.
  */
 export function foldIn(model: TopicWordModel, corpus: Corpus, options: FoldInOptions): Float32Array {
   validateCorpus({ ...corpus, numWords: Math.max(corpus.numWords, 1 + maxToken(corpus.tokens)) });
@@ -149,9 +153,19 @@ export function foldIn(model: TopicWordModel, corpus: Corpus, options: FoldInOpt
   const K = model.topics;
   const { docStart, tokens, numDocs } = corpus;
   const { phi, unseen, numWords } = model;
+  // Σ_k φ_kw per word; the unseen row's sum at index numWords.
+  const rowSum = new Float64Array(numWords + 1);
+  for (let w = 0; w <= numWords; w++) {
+    const row = w < numWords ? phi : unseen;
+    const wb = w < numWords ? w * K : 0;
+    let sum = 0;
+    for (let k = 0; k < K; k++) sum += row[wb + k]!;
+    rowSum[w] = sum;
+  }
   const theta = new Float32Array(numDocs * K);
   const rng = seedState(seed, 0x464f4c44);
-  const nd = new Float64Array(K);
+  const nd = new Int32Array(K);
+  const docTopics = new Uint8Array(K);
   const acc = new Float64Array(K);
   const cum = new Float64Array(K);
   const burn = Math.floor(sweeps / 2);
@@ -167,27 +181,46 @@ export function foldIn(model: TopicWordModel, corpus: Corpus, options: FoldInOpt
     if (z.length < n) z = new Uint8Array(Math.max(n, 2 * z.length));
     nd.fill(0);
     acc.fill(0);
+    let nonZero = 0;
     for (let i = 0; i < n; i++) {
       const t = Math.floor(nextUniform(rng) * K);
       z[i] = t;
-      nd[t]!++;
+      if (nd[t]!++ === 0) docTopics[nonZero++] = t;
     }
     for (let s = 0; s < sweeps; s++) {
       for (let i = 0; i < n; i++) {
         const w = tokens[start + i]!;
-        const row = w < numWords ? phi : unseen;
-        const wb = w < numWords ? w * K : 0;
-        nd[z[i]!]!--;
-        let sum = 0;
-        for (let k = 0; k < K; k++) {
-          sum += (nd[k]! + alpha) * row[wb + k]!;
-          cum[k] = sum;
+        const known = w < numWords;
+        const row = known ? phi : unseen;
+        const wb = known ? w * K : 0;
+        let t = z[i]!;
+        if (--nd[t]! === 0) {
+          let j = 0;
+          while (docTopics[j] !== t) j++;
+          docTopics[j] = docTopics[--nonZero]!;
         }
-        const u = nextUniform(rng) * sum;
-        let t = 0;
-        while (t < K - 1 && cum[t]! <= u) t++;
+        let q = 0;
+        for (let j = 0; j < nonZero; j++) {
+          const k = docTopics[j]!;
+          q += nd[k]! * row[wb + k]!;
+          cum[j] = q;
+        }
+        let u = nextUniform(rng) * (q + alpha * rowSum[known ? w : numWords]!);
+        if (u < q) {
+          let j = 0;
+          while (j < nonZero - 1 && cum[j]! <= u) j++;
+          t = docTopics[j]!;
+        } else {
+          u = (u - q) / alpha;
+          t = 0;
+          while (t < K - 1) {
+            u -= row[wb + t]!;
+            if (u < 0) break;
+            t++;
+          }
+        }
         z[i] = t;
-        nd[t]!++;
+        if (nd[t]!++ === 0) docTopics[nonZero++] = t;
       }
       if (s >= burn) for (let k = 0; k < K; k++) acc[k]! += nd[k]!;
     }
