@@ -4,7 +4,7 @@
  * the word rows from every private table into the merged one, answer 'done'.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { buildNonZeroLists, sweepDocs, type KernelState } from './kernel.js';
+import { copyWithNonZeroLists, sweepDocs, type KernelState } from './kernel.js';
 import { barrierWait, mergeRange, mergeTotals } from './merge.js';
 import { seedState } from './rng.js';
 import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.js';
@@ -34,9 +34,8 @@ const rng = seedState(init.seed, init.stream);
 const scratch = new Float64Array(2 * K);
 
 port.on('message', (_message: ToWorker) => {
-  local.set(init.wordTopic);
+  copyWithNonZeroLists(init.wordTopic, local, K, state.nonZeroTopics, state.nonZeroCount);
   localTotal.set(init.topicTotal);
-  buildNonZeroLists(local, K, state.nonZeroTopics, state.nonZeroCount);
   sweepDocs(state, init.docFrom, init.docTo, rng, scratch);
   // The fit aborts the barrier when another worker died; it is terminating this one too.
   if (!barrierWait(init.control, init.workers)) return;
