@@ -5,7 +5,8 @@
  * merged topic-word counts into its private table and samples its range against it; when all have finished (an
  * Atomics barrier) each worker adds every worker's change (private minus merged) into its share of the merged
  * table's word rows. Integer sums make the result independent of timing: a fit is deterministic for a given
- * seed and worker count. The calling thread only starts sweeps and waits for them.
+ * seed and worker count. Workers are started once per fit; the calling thread releases each sweep and waits for
+ * it (Atomics.notify / Atomics.waitAsync on shared control words), so onSweep runs between sweeps.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -14,10 +15,10 @@ import { SightlineError } from '@sightline/core';
 import '../error-codes.js';
 import type { FitOptions } from './fit.js';
 import type { Counts } from './init.js';
-import { barrierAbort } from './merge.js';
+import { barrierAbort, CONTROL_WORDS, doneAtLeast, release } from './merge.js';
 import { partitionByTokens } from './partition.js';
 import type { Corpus, LdaParams } from './types.js';
-import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.js';
+import type { FromWorker, WorkerInit } from './worker-protocol.js';
 
 /** Runs params.sweeps AD-LDA sweeps on `workers` threads, updating `counts` (SharedArrayBuffer-backed) in place. */
 export async function fitParallel(corpus: Corpus, params: LdaParams, counts: Counts, workers: number, options: FitOptions): Promise<void> {
@@ -32,7 +33,7 @@ export async function fitParallel(corpus: Corpus, params: LdaParams, counts: Cou
     locals.push(new Uint32Array(new SharedArrayBuffer(counts.wordTopic.byteLength)));
     localTotals.push(new Float64Array(new SharedArrayBuffer(K * 8)));
   }
-  const control = new Int32Array(new SharedArrayBuffer(3 * 4));
+  const control = new Int32Array(new SharedArrayBuffer(CONTROL_WORDS * 4));
   const threads: Worker[] = [];
   const script = workerScript();
   for (let j = 0; j < workers; j++) {
@@ -45,6 +46,7 @@ export async function fitParallel(corpus: Corpus, params: LdaParams, counts: Cou
       betaSum: corpus.numWords * params.beta,
       docFrom: bounds[j]!,
       docTo: bounds[j + 1]!,
+      sweeps: params.sweeps,
       rowFrom: Math.floor((corpus.numWords * j) / workers),
       rowTo: Math.floor((corpus.numWords * (j + 1)) / workers),
       seed: params.seed,
@@ -69,11 +71,11 @@ export async function fitParallel(corpus: Corpus, params: LdaParams, counts: Cou
   }
   const crew = new Crew(threads, control);
   try {
-    await crew.all();
+    await crew.ready();
     for (let s = 1; s <= params.sweeps; s++) {
-      const done = crew.all();
-      for (const t of threads) t.postMessage({ type: 'sweep' } satisfies ToWorker);
-      await done;
+      release(control, s);
+      await Promise.race([doneAtLeast(control, s * workers), crew.failed]);
+      crew.throwIfFailed();
       options.onSweep?.(s);
     }
   } finally {
@@ -81,11 +83,14 @@ export async function fitParallel(corpus: Corpus, params: LdaParams, counts: Cou
   }
 }
 
-/** The workers of one fit: waits for a message from each, and fails the whole fit when any of them dies. */
+/** The workers of one fit: waits until all have loaded, and fails the whole fit when any of them dies. */
 class Crew {
-  private pending = 0;
+  /** Rejects with the first failure; never resolves. */
+  readonly failed: Promise<never>;
+  private pending: number;
   private resolve: (() => void) | undefined;
   private reject: ((e: unknown) => void) | undefined;
+  private rejectFailed: ((e: unknown) => void) | undefined;
   private failure: SightlineError | undefined;
   private stopping = false;
 
@@ -93,25 +98,35 @@ class Crew {
     private readonly threads: readonly Worker[],
     private readonly control: Int32Array,
   ) {
+    this.pending = threads.length;
+    this.failed = new Promise<never>((_resolve, reject) => {
+      this.rejectFailed = reject;
+    });
+    this.failed.catch(() => undefined);
     threads.forEach((t, j) => {
       t.on('message', (m: FromWorker) => {
-        if (m.type === 'ready' || m.type === 'done') this.arrived();
+        if (m.type === 'ready') this.arrived();
       });
       t.on('error', (e: unknown) => this.fail(j, e));
+      // A worker leaves with code 0 after its last sweep (or after an abort); anything else is a death.
       t.on('exit', (code) => {
-        if (!this.stopping) this.fail(j, new Error(`exited with code ${code}`));
+        if (!this.stopping && code !== 0) this.fail(j, new Error(`exited with code ${code}`));
       });
     });
   }
 
-  /** Resolves when every worker has sent one message (ready or done). */
-  all(): Promise<void> {
+  /** Resolves when every worker has loaded (call once, right after constructing). */
+  ready(): Promise<void> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
-    this.pending = this.threads.length;
+    if (this.pending === 0) return Promise.resolve();
     return new Promise((resolve, reject) => {
       this.resolve = resolve;
       this.reject = reject;
     });
+  }
+
+  throwIfFailed(): void {
+    if (this.failure !== undefined) throw this.failure;
   }
 
   async stop(): Promise<void> {
@@ -133,6 +148,7 @@ class Crew {
     barrierAbort(this.control);
     for (const t of this.threads) void t.terminate();
     this.reject?.(this.failure);
+    this.rejectFailed?.(this.failure);
   }
 }
 

@@ -10,6 +10,7 @@ export interface WorkerInit {
   readonly betaSum: number;
   readonly docFrom: number;
   readonly docTo: number;
+  readonly sweeps: number;
   /** Word rows this worker merges after each sweep. */
   readonly rowFrom: number;
   readonly rowTo: number;
@@ -25,12 +26,9 @@ export interface WorkerInit {
   /** Every worker's private table and totals (this worker's is at `index`). */
   readonly localWordTopics: readonly Uint32Array[];
   readonly localTopicTotals: readonly Float64Array[];
-  /** The barrier's control words (see merge.ts). */
+  /** The control words (see merge.ts): barrier, abort, sweeps released and done. */
   readonly control: Int32Array;
 }
 
-/** fit → worker. */
-export type ToWorker = { readonly type: 'sweep' };
-
-/** worker → fit. */
-export type FromWorker = { readonly type: 'ready' } | { readonly type: 'done' };
+/** worker → fit, once, when the worker has loaded (sweeps are released and counted through the control words). */
+export type FromWorker = { readonly type: 'ready' };
