@@ -177,6 +177,24 @@ describe('foldIn', () => {
     expect(Array.from(theta.subarray(4, 8))).toEqual([0.25, 0.25, 0.25, 0.25]);
   });
 
+  it('samples a lone token from α φ_kw / Σ_k α φ_kw: the smoothing path matches the model exactly', () => {
+    // A hand-made φ (3 topics, 2 words). A one-token document has no other tokens, so every draw is
+    // p(k) ∝ α φ_kw and θ_k = (share of sweeps in k + α) / (1 + Kα).
+    const model = { topics: 3, numWords: 2, phi: Float32Array.from([0.5, 0.2, 0.1, 0.5, 0.8, 0.9]), unseen: Float32Array.from([0.01, 0.02, 0.07]) };
+    const sweeps = 100_000;
+    const theta = foldIn(model, corpusOf([[0], [5]]), { sweeps, seed: 4, alpha: 0.5 });
+    const expectShare = (row: number[], d: number) => {
+      const total = row.reduce((a, b) => a + b, 0);
+      row.forEach((v, k) => {
+        const share = theta[d * 3 + k]! * (1 + 3 * 0.5) - 0.5;
+        const p = v / total;
+        expect(Math.abs(share - p)).toBeLessThan(5 * Math.sqrt((p * (1 - p)) / (sweeps / 2)) + 1e-6);
+      });
+    };
+    expectShare([0.5, 0.2, 0.1], 0);
+    expectShare([0.01, 0.02, 0.07], 1); // word 5 is past the vocabulary: the unseen row
+  });
+
   it('treats word ids past the model vocabulary as unseen words instead of failing', async () => {
     const fit = await fitLda(planted.corpus, p);
     const model = topicWordModel(fit);

@@ -163,7 +163,10 @@ describe('logLikelihood', () => {
 });
 
 describe('sweepDocs (the sparse kernel)', () => {
-  it('draws a token from the exact full conditional, across the word and smoothing buckets', () => {
+  it.each([
+    ['a word on few topics (word and smoothing buckets)', [3, 0, 1, 0, 0]],
+    ['a word on every topic (the dense pass)', [3, 1, 2, 1, 4]],
+  ])('draws a token from the exact full conditional: %s', (_name, row) => {
     // Document 0 holds one token of word 0; document 1 holds the rest of the corpus, whose counts stay fixed.
     // Resampling the lone token leaves every other count as it was, so repeated sweeps of document 0 are
     // independent draws from p(k) ∝ α (n_0k + β) / (n_k + Vβ).
@@ -171,7 +174,7 @@ describe('sweepDocs (the sparse kernel)', () => {
     const V = 3;
     const alpha = 0.3;
     const beta = 0.5; // large, so that the smoothing bucket carries real mass
-    const wordTopic = Uint32Array.from([3, 0, 1, 0, 0, /* word 1 */ 0, 4, 0, 2, 0, /* word 2 */ 1, 1, 1, 1, 6]);
+    const wordTopic = Uint32Array.from([...row, /* word 1 */ 0, 4, 0, 2, 0, /* word 2 */ 1, 1, 1, 1, 6]);
     const topicTotal = new Float64Array(K);
     for (let w = 0; w < V; w++) for (let k = 0; k < K; k++) topicTotal[k]! += wordTopic[w * K + k]!;
     // The lone token starts in topic 0: add it to the counts.
@@ -187,7 +190,7 @@ describe('sweepDocs (the sparse kernel)', () => {
       docStart: Uint32Array.from([0, 1, 1]), tokens: Uint32Array.from([0]), assignments: new Uint8Array(1),
       docTopic, wordTopic, topicTotal, nonZeroTopics, nonZeroCount,
     };
-    const expected = [3, 0, 1, 0, 0].map((n, k) => (n + beta) / (topicTotal[k]! - (k === 0 ? 1 : 0) + V * beta));
+    const expected = row.map((n, k) => (n + beta) / (topicTotal[k]! - (k === 0 ? 1 : 0) + V * beta));
     const z = expected.reduce((a, b) => a + b, 0);
     const draws = 200_000;
     const seen = new Array<number>(K).fill(0);

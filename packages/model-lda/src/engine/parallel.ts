@@ -2,9 +2,11 @@
  * AD-LDA (Newman, Asuncion, Smyth, Welling, "Distributed algorithms for topic models", JMLR 2009) over
  * worker_threads. Tokens, assignments and document-topic counts live in SharedArrayBuffers; worker j owns a
  * contiguous range of documents of about equal token count. At the start of a sweep every worker copies the
- * merged topic-word counts into its private table and samples its range against it; when all are done the fit
- * adds every worker's change (private minus merged) into the merged table, in worker order. Integer sums make
- * the result independent of timing: a fit is deterministic for a given seed and worker count.
+ * merged topic-word counts into its private table and samples its range against it; when all have finished (an
+ * Atomics barrier) each worker adds every worker's change (private minus merged) into its share of the merged
+ * table's word rows. Integer sums make the result independent of timing: a fit is deterministic for a given
+ * seed and worker count. Workers are started once per fit; the calling thread releases each sweep and waits for
+ * it (Atomics.notify / Atomics.waitAsync on shared control words), so onSweep runs between sweeps.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -13,9 +15,10 @@ import { SightlineError } from '@sightline/core';
 import '../error-codes.js';
 import type { FitOptions } from './fit.js';
 import type { Counts } from './init.js';
+import { barrierAbort, CONTROL_WORDS, doneAtLeast, release } from './merge.js';
 import { partitionByTokens } from './partition.js';
 import type { Corpus, LdaParams } from './types.js';
-import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.js';
+import type { FromWorker, WorkerInit } from './worker-protocol.js';
 
 /** Runs params.sweeps AD-LDA sweeps on `workers` threads, updating `counts` (SharedArrayBuffer-backed) in place. */
 export async function fitParallel(corpus: Corpus, params: LdaParams, counts: Counts, workers: number, options: FitOptions): Promise<void> {
@@ -26,20 +29,26 @@ export async function fitParallel(corpus: Corpus, params: LdaParams, counts: Cou
   const bounds = partitionByTokens(docStart, workers);
   const locals: Uint32Array[] = [];
   const localTotals: Float64Array[] = [];
+  for (let j = 0; j < workers; j++) {
+    locals.push(new Uint32Array(new SharedArrayBuffer(counts.wordTopic.byteLength)));
+    localTotals.push(new Float64Array(new SharedArrayBuffer(K * 8)));
+  }
+  const control = new Int32Array(new SharedArrayBuffer(CONTROL_WORDS * 4));
   const threads: Worker[] = [];
   const script = workerScript();
   for (let j = 0; j < workers; j++) {
-    const localWordTopic = new Uint32Array(new SharedArrayBuffer(counts.wordTopic.byteLength));
-    const localTopicTotal = new Float64Array(new SharedArrayBuffer(K * 8));
-    locals.push(localWordTopic);
-    localTotals.push(localTopicTotal);
     const init: WorkerInit = {
+      index: j,
+      workers,
       topics: K,
       alpha: params.alpha,
       beta: params.beta,
       betaSum: corpus.numWords * params.beta,
       docFrom: bounds[j]!,
       docTo: bounds[j + 1]!,
+      sweeps: params.sweeps,
+      rowFrom: Math.floor((corpus.numWords * j) / workers),
+      rowTo: Math.floor((corpus.numWords * (j + 1)) / workers),
       seed: params.seed,
       stream: j + 1,
       docStart,
@@ -48,8 +57,9 @@ export async function fitParallel(corpus: Corpus, params: LdaParams, counts: Cou
       docTopic: counts.docTopic,
       wordTopic: counts.wordTopic,
       topicTotal: counts.topicTotal,
-      localWordTopic,
-      localTopicTotal,
+      localWordTopics: locals,
+      localTopicTotals: localTotals,
+      control,
     };
     threads.push(
       new Worker(script, {
@@ -59,15 +69,13 @@ export async function fitParallel(corpus: Corpus, params: LdaParams, counts: Cou
       }),
     );
   }
-  const crew = new Crew(threads);
+  const crew = new Crew(threads, control);
   try {
-    await crew.all();
+    await crew.ready();
     for (let s = 1; s <= params.sweeps; s++) {
-      const done = crew.all();
-      for (const t of threads) t.postMessage({ type: 'sweep' } satisfies ToWorker);
-      await done;
-      merge(counts.wordTopic, locals);
-      merge(counts.topicTotal, localTotals);
+      release(control, s);
+      await Promise.race([doneAtLeast(control, s * workers), crew.failed]);
+      crew.throwIfFailed();
       options.onSweep?.(s);
     }
   } finally {
@@ -75,45 +83,50 @@ export async function fitParallel(corpus: Corpus, params: LdaParams, counts: Cou
   }
 }
 
-/** merged[i] += Σ_j (local_j[i] − merged[i]), in worker order. */
-function merge(merged: Uint32Array | Float64Array, locals: readonly (Uint32Array | Float64Array)[]): void {
-  const n = merged.length;
-  for (let i = 0; i < n; i++) {
-    const base = merged[i]!;
-    let v = base;
-    for (const local of locals) v += local[i]! - base;
-    merged[i] = v;
-  }
-}
-
-/** The workers of one fit: waits for a message from each, and fails the whole fit when any of them dies. */
+/** The workers of one fit: waits until all have loaded, and fails the whole fit when any of them dies. */
 class Crew {
-  private pending = 0;
+  /** Rejects with the first failure; never resolves. */
+  readonly failed: Promise<never>;
+  private pending: number;
   private resolve: (() => void) | undefined;
   private reject: ((e: unknown) => void) | undefined;
+  private rejectFailed: ((e: unknown) => void) | undefined;
   private failure: SightlineError | undefined;
   private stopping = false;
 
-  constructor(private readonly threads: readonly Worker[]) {
+  constructor(
+    private readonly threads: readonly Worker[],
+    private readonly control: Int32Array,
+  ) {
+    this.pending = threads.length;
+    this.failed = new Promise<never>((_resolve, reject) => {
+      this.rejectFailed = reject;
+    });
+    this.failed.catch(() => undefined);
     threads.forEach((t, j) => {
       t.on('message', (m: FromWorker) => {
-        if (m.type === 'ready' || m.type === 'done') this.arrived();
+        if (m.type === 'ready') this.arrived();
       });
       t.on('error', (e: unknown) => this.fail(j, e));
+      // A worker leaves with code 0 after its last sweep (or after an abort); anything else is a death.
       t.on('exit', (code) => {
-        if (!this.stopping) this.fail(j, new Error(`exited with code ${code}`));
+        if (!this.stopping && code !== 0) this.fail(j, new Error(`exited with code ${code}`));
       });
     });
   }
 
-  /** Resolves when every worker has sent one message (ready or done). */
-  all(): Promise<void> {
+  /** Resolves when every worker has loaded (call once, right after constructing). */
+  ready(): Promise<void> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
-    this.pending = this.threads.length;
+    if (this.pending === 0) return Promise.resolve();
     return new Promise((resolve, reject) => {
       this.resolve = resolve;
       this.reject = reject;
     });
+  }
+
+  throwIfFailed(): void {
+    if (this.failure !== undefined) throw this.failure;
   }
 
   async stop(): Promise<void> {
@@ -132,8 +145,10 @@ class Crew {
       plugin: '@sightline/model-lda',
     });
     this.stopping = true;
+    barrierAbort(this.control);
     for (const t of this.threads) void t.terminate();
     this.reject?.(this.failure);
+    this.rejectFailed?.(this.failure);
   }
 }
 

@@ -2,6 +2,7 @@
  * Scoring arithmetic: θ and φ from a fit's counts, p(w | d) = Σ_k θ_dk φ_kw for training tokens (leave-one-out)
  * and for events outside the training window, and fold-in of new documents against a fixed φ.
  */
+import { buildNonZeroLists } from './kernel.js';
 import { nextUniform, seedState } from './rng.js';
 import type { Corpus, LdaFit } from './types.js';
 import { invalid, validateCorpus } from './validate.js';
@@ -52,6 +53,10 @@ export function docTopicProportions(fit: LdaFit): Float32Array {
  * n_dz, n_wz and n_z before θ and φ are formed, so an event does not vouch for itself (a word seen once in the
  * window scores as the rare word it is). `out[i]` is the score of `corpus.tokens[i]`; `corpus` must be the
  * corpus the fit was made on.
+ *
+ * Computed from the counts, exactly, in the sampler's sparse form: with b_k = (n_dk + α) / (n_k + Vβ),
+ * Σ_k θ_dk φ_kw ∝ Σ_{k: n_wk > 0} b_k n_wk + β Σ_k b_k — a sum over the word's few non-zero topics and a
+ * per-document constant — then the token's own topic term is swapped for its leave-one-out value.
  */
 export function scoreTokens(fit: LdaFit, corpus: Corpus, out: Float64Array): void {
   const K = fit.params.topics;
@@ -61,32 +66,47 @@ export function scoreTokens(fit: LdaFit, corpus: Corpus, out: Float64Array): voi
     invalid(`scoreTokens: the corpus (${corpus.numDocs} docs, ${corpus.numWords} words, ${tokens.length} tokens) is not the one the fit was made on`);
   }
   if (out.length < tokens.length) invalid(`scoreTokens: out has length ${out.length}, fewer than the ${tokens.length} tokens`);
-  const model = topicWordModel(fit);
-  const phi = model.phi;
   const V = fit.numWords;
   const nwk = fit.wordTopic;
-  const nk = fit.topicTotal;
   const ndk = fit.docTopic;
   const z = fit.assignments;
-  const a = new Float64Array(K);
+  const lists = new Uint8Array(V * K);
+  const nonZero = new Uint8Array(V);
+  buildNonZeroLists(nwk, K, lists, nonZero);
+  const inv = new Float64Array(K);
+  const invOut = new Float64Array(K);
+  for (let k = 0; k < K; k++) {
+    inv[k] = 1 / (fit.topicTotal[k]! + V * beta);
+    invOut[k] = 1 / (fit.topicTotal[k]! - 1 + V * beta);
+  }
+  const b = new Float64Array(K);
   for (let d = 0; d < fit.numDocs; d++) {
     const start = docStart[d]!;
     const end = docStart[d + 1]!;
     if (start === end) continue;
     const db = d * K;
-    for (let k = 0; k < K; k++) a[k] = ndk[db + k]! + alpha;
-    const inv = 1 / (end - start - 1 + K * alpha);
+    let smooth = 0;
+    for (let k = 0; k < K; k++) {
+      const v = (ndk[db + k]! + alpha) * inv[k]!;
+      b[k] = v;
+      smooth += v;
+    }
+    smooth *= beta;
+    const norm = 1 / (end - start - 1 + K * alpha);
     for (let i = start; i < end; i++) {
-      const wb = tokens[i]! * K;
+      const w = tokens[i]!;
+      const wb = w * K;
       const t = z[i]!;
-      let dot = 0;
-      for (let k = 0; k < K; k++) dot += a[k]! * phi[wb + k]!;
-      // Swap the token's own term for its leave-one-out value (exact counts, not the rounded φ).
-      const at = a[t]!;
-      const nwt = nwk[wb + t]!;
-      const dt = nk[t]! + V * beta;
-      dot += ((at - 1) * (nwt - 1 + beta)) / (dt - 1) - (at * (nwt + beta)) / dt;
-      out[i] = dot * inv;
+      let dot = smooth;
+      for (let j = 0, n = nonZero[w]!; j < n; j++) {
+        const k = lists[wb + j]!;
+        dot += b[k]! * nwk[wb + k]!;
+      }
+      // Swap the token's own term, (n_dt + α)(n_wt + β)/(n_t + Vβ), for its value without the token.
+      const at = ndk[db + t]! + alpha;
+      const nwt = nwk[wb + t]! + beta;
+      dot += (at - 1) * (nwt - 1) * invOut[t]! - at * nwt * inv[t]!;
+      out[i] = dot * norm;
     }
   }
 }
@@ -120,6 +140,10 @@ export interface FoldInOptions {
  * θ of new documents (doc-major, numDocs × K) with φ fixed: Gibbs sampling on the document side only,
  * p(k) ∝ (n_dk + α) φ_kw. Word ids at or past `model.numWords` use the unseen row. θ is averaged over the
  * second half of the sweeps (at least the last one). For hosts that were not in the (sampled) training set.
+ *
+ * Sparse like the sampler: p(k) splits into a document bucket Σ_{k: n_dk > 0} n_dk φ_kw over the document's few
+ * topics and a smoothing bucket α Σ_k φ_kw, whose per-word sum is precomputed; the O(K) scan of the φ row is
+ * needed only for draws that land in the smoothing bucket.
  */
 export function foldIn(model: TopicWordModel, corpus: Corpus, options: FoldInOptions): Float32Array {
   validateCorpus({ ...corpus, numWords: Math.max(corpus.numWords, 1 + maxToken(corpus.tokens)) });
@@ -129,9 +153,19 @@ export function foldIn(model: TopicWordModel, corpus: Corpus, options: FoldInOpt
   const K = model.topics;
   const { docStart, tokens, numDocs } = corpus;
   const { phi, unseen, numWords } = model;
+  // Σ_k φ_kw per word; the unseen row's sum at index numWords.
+  const rowSum = new Float64Array(numWords + 1);
+  for (let w = 0; w <= numWords; w++) {
+    const row = w < numWords ? phi : unseen;
+    const wb = w < numWords ? w * K : 0;
+    let sum = 0;
+    for (let k = 0; k < K; k++) sum += row[wb + k]!;
+    rowSum[w] = sum;
+  }
   const theta = new Float32Array(numDocs * K);
   const rng = seedState(seed, 0x464f4c44);
-  const nd = new Float64Array(K);
+  const nd = new Int32Array(K);
+  const docTopics = new Uint8Array(K);
   const acc = new Float64Array(K);
   const cum = new Float64Array(K);
   const burn = Math.floor(sweeps / 2);
@@ -147,27 +181,46 @@ export function foldIn(model: TopicWordModel, corpus: Corpus, options: FoldInOpt
     if (z.length < n) z = new Uint8Array(Math.max(n, 2 * z.length));
     nd.fill(0);
     acc.fill(0);
+    let nonZero = 0;
     for (let i = 0; i < n; i++) {
       const t = Math.floor(nextUniform(rng) * K);
       z[i] = t;
-      nd[t]!++;
+      if (nd[t]!++ === 0) docTopics[nonZero++] = t;
     }
     for (let s = 0; s < sweeps; s++) {
       for (let i = 0; i < n; i++) {
         const w = tokens[start + i]!;
-        const row = w < numWords ? phi : unseen;
-        const wb = w < numWords ? w * K : 0;
-        nd[z[i]!]!--;
-        let sum = 0;
-        for (let k = 0; k < K; k++) {
-          sum += (nd[k]! + alpha) * row[wb + k]!;
-          cum[k] = sum;
+        const known = w < numWords;
+        const row = known ? phi : unseen;
+        const wb = known ? w * K : 0;
+        let t = z[i]!;
+        if (--nd[t]! === 0) {
+          let j = 0;
+          while (docTopics[j] !== t) j++;
+          docTopics[j] = docTopics[--nonZero]!;
         }
-        const u = nextUniform(rng) * sum;
-        let t = 0;
-        while (t < K - 1 && cum[t]! <= u) t++;
+        let q = 0;
+        for (let j = 0; j < nonZero; j++) {
+          const k = docTopics[j]!;
+          q += nd[k]! * row[wb + k]!;
+          cum[j] = q;
+        }
+        let u = nextUniform(rng) * (q + alpha * rowSum[known ? w : numWords]!);
+        if (u < q) {
+          let j = 0;
+          while (j < nonZero - 1 && cum[j]! <= u) j++;
+          t = docTopics[j]!;
+        } else {
+          u = (u - q) / alpha;
+          t = 0;
+          while (t < K - 1) {
+            u -= row[wb + t]!;
+            if (u < 0) break;
+            t++;
+          }
+        }
         z[i] = t;
-        nd[t]!++;
+        if (nd[t]!++ === 0) docTopics[nonZero++] = t;
       }
       if (s >= burn) for (let k = 0; k < K; k++) acc[k]! += nd[k]!;
     }

@@ -1,16 +1,24 @@
-/** An AD-LDA sampler thread: one sweep of its document range per 'sweep' message (see parallel.ts). */
+/**
+ * An AD-LDA sampler thread (see parallel.ts). For every sweep the fit releases: copy the merged counts into the
+ * private table, sample this worker's documents against it, wait for the other workers, merge this worker's
+ * share of the word rows from every private table into the merged one, count the sweep as done. Releases,
+ * barrier and completion go through Atomics on shared control words: no message per sweep.
+ */
 import { parentPort, workerData } from 'node:worker_threads';
-import { buildNonZeroLists, sweepDocs, type KernelState } from './kernel.js';
+import { copyWithNonZeroLists, sweepDocs, type KernelState } from './kernel.js';
+import { barrierWait, finished, mergeRange, mergeTotals, waitForRelease } from './merge.js';
 import { seedState } from './rng.js';
-import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.js';
+import type { FromWorker, WorkerInit } from './worker-protocol.js';
 
 const init = workerData as WorkerInit;
 const port = parentPort;
 if (port === null) throw new Error('the LDA sampler worker must run in a worker thread');
 
-const localTopicTotal = new Float64Array(init.localTopicTotal.buffer, init.localTopicTotal.byteOffset, init.topics);
+const K = init.topics;
+const local = init.localWordTopics[init.index]!;
+const localTotal = init.localTopicTotals[init.index]!;
 const state: KernelState = {
-  topics: init.topics,
+  topics: K,
   alpha: init.alpha,
   beta: init.beta,
   betaSum: init.betaSum,
@@ -18,23 +26,24 @@ const state: KernelState = {
   tokens: init.tokens,
   assignments: init.assignments,
   docTopic: init.docTopic,
-  wordTopic: init.localWordTopic,
-  topicTotal: localTopicTotal,
-  nonZeroTopics: new Uint8Array(init.localWordTopic.length),
-  nonZeroCount: new Uint8Array(init.localWordTopic.length / init.topics),
+  wordTopic: local,
+  topicTotal: localTotal,
+  nonZeroTopics: new Uint8Array(local.length),
+  nonZeroCount: new Uint8Array(local.length / K),
 };
 const rng = seedState(init.seed, init.stream);
-const scratch = new Float64Array(2 * init.topics);
+const scratch = new Float64Array(2 * K);
 
-port.on('message', (message: ToWorker) => {
-  if (message.type === 'stop') {
-    port.close();
-    return;
-  }
-  init.localWordTopic.set(init.wordTopic);
-  localTopicTotal.set(init.topicTotal);
-  buildNonZeroLists(state.wordTopic, init.topics, state.nonZeroTopics, state.nonZeroCount);
-  sweepDocs(state, init.docFrom, init.docTo, rng, scratch);
-  port.postMessage({ type: 'done' } satisfies FromWorker);
-});
 port.postMessage({ type: 'ready' } satisfies FromWorker);
+for (let sweep = 1; sweep <= init.sweeps; sweep++) {
+  // The fit aborts when another worker died; it is terminating this one too.
+  if (!waitForRelease(init.control, sweep)) break;
+  copyWithNonZeroLists(init.wordTopic, local, K, state.nonZeroTopics, state.nonZeroCount);
+  localTotal.set(init.topicTotal);
+  sweepDocs(state, init.docFrom, init.docTo, rng, scratch);
+  if (!barrierWait(init.control, init.workers)) break;
+  mergeRange(init.wordTopic, init.localWordTopics, init.rowFrom * K, init.rowTo * K);
+  if (init.index === 0) mergeTotals(init.topicTotal, init.localTopicTotals);
+  finished(init.control);
+}
+port.close();
