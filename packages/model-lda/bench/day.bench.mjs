@@ -53,6 +53,13 @@ async function run(label, make) {
   const fitS = (t1 - t0) / 1000;
   const scoreS = (t2 - t1) / 1000;
   const rss = process.resourceUsage().maxRSS / 1024;
+  const kinds = state.data?.kinds;
+  if (kinds !== undefined && !Array.isArray(kinds)) {
+    for (const [kind, k] of Object.entries(kinds)) {
+      if (k?.seconds === undefined) continue;
+      console.log(`  ${label} ${kind}: ${k.trainTokens.toLocaleString('en-US')} training tokens of ${k.windowTokens.toLocaleString('en-US')}; seconds ${Object.entries(k.seconds).map(([n, v]) => `${n} ${v.toFixed(1)}`).join(', ')}`);
+    }
+  }
   console.log(`${label.padEnd(8)} fit ${fitS.toFixed(1)} s, score ${scoreS.toFixed(1)} s, total ${(fitS + scoreS).toFixed(1)} s for ${scored.toLocaleString('en-US')} events; planted in lowest N: ${inN}/${PLANTS}, in lowest 0.1%: ${in01}/${PLANTS}; peak RSS so far ${rss.toFixed(0)} MiB`);
   return fitS + scoreS;
 }

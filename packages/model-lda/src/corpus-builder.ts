@@ -86,8 +86,30 @@ export function inSample(hash: number, rate: number): boolean {
 }
 
 /**
+ * How many tokens each host keeps at least: `minPerHost`, or less when keeping that many of every host would
+ * already exceed the budget (a day of 500,000 hosts at 200 tokens each is 100M tokens): then the largest m with
+ * Σ min(n_d, m) ≤ budget / 2, so at least half the budget is left to sample the busy hosts in proportion.
+ */
+export function hostFloor(docLengths: Uint32Array, budget: number, minPerHost: number): number {
+  const kept = (m: number): number => {
+    let sum = 0;
+    for (let d = 0; d < docLengths.length; d++) sum += Math.min(docLengths[d]!, m);
+    return sum;
+  };
+  if (kept(minPerHost) <= budget / 2) return minPerHost;
+  let lo = 0;
+  let hi = minPerHost;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (kept(mid) <= budget / 2) lo = mid;
+    else hi = mid;
+  }
+  return Math.max(1, lo);
+}
+
+/**
  * The global rate that brings `docLengths` down to about `budget` tokens once every host keeps at least
- * `minPerHost`: the solution of Σ min(n_d, max(r·n_d, minPerHost)) = budget, by bisection.
+ * `minPerHost` (see `hostFloor`): the solution of Σ min(n_d, max(r·n_d, minPerHost)) = budget, by bisection.
  */
 export function globalRate(docLengths: Uint32Array, budget: number, minPerHost: number): number {
   let total = 0;

@@ -12,7 +12,7 @@ import {
   SightlineError,
 } from '@sightline/core';
 import type { LdaConfig } from './config.schema.js';
-import { GrowableU32, Interner, globalRate, hostRate, inSample, tokenHash } from './corpus-builder.js';
+import { GrowableU32, Interner, globalRate, hostFloor, hostRate, inSample, tokenHash } from './corpus-builder.js';
 import { buildCorpus, fitLda, topicWordModel } from './engine/index.js';
 import { DocumentFilter } from './documents.js';
 import { foldInWindow } from './fold-in.js';
@@ -212,10 +212,11 @@ export class LdaModel implements Model {
     const docLength = new Uint32Array(numDocs);
     const docIds = acc.docIds.view();
     for (let i = 0; i < windowTokens; i++) docLength[docIds[i]!]!++;
-    const rate = globalRate(docLength, config.train_budget, config.min_tokens_per_host);
+    const floor = hostFloor(docLength, config.train_budget, config.min_tokens_per_host);
+    const rate = globalRate(docLength, config.train_budget, floor);
     // Per-host sampling rates (host-stratified: every host keeps at least min_tokens_per_host of its tokens).
     const docRate = rate < 1 ? new Float32Array(numDocs) : undefined;
-    if (docRate !== undefined) for (let d = 0; d < numDocs; d++) docRate[d] = hostRate(docLength[d]!, rate, config.min_tokens_per_host);
+    if (docRate !== undefined) for (let d = 0; d < numDocs; d++) docRate[d] = hostRate(docLength[d]!, rate, floor);
     // Rated low-risk patterns, each repeated `dupfactor` times (Spot's feedback rows), join both the training
     // set and the host's full counts.
     const dup = config.feedback.dupfactor;
@@ -280,7 +281,7 @@ export class LdaModel implements Model {
       trainTokens: corpus.tokens.length,
       feedbackPatterns: acc.lowRisk.size,
       sampleRate: rate,
-      minPerHost: config.min_tokens_per_host,
+      minPerHost: floor,
       warmStart: warm !== undefined,
       seconds: { prepare: prepareSeconds, corpus: buildSeconds, init: fit.stats.initSeconds, sweeps: fit.stats.sweepSeconds, foldIn: foldSeconds },
     };

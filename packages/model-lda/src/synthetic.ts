@@ -97,6 +97,9 @@ export function plantedFlows(options: { events: number; hosts: number; plants: n
   while (plantAt.size < plants) plantAt.set(Math.floor(r() * events), plantAt.size);
   const planted = new Set<string>();
   const workstations = profiles.map((p, h) => (p.dayOnly ? h : -1)).filter((h) => h >= 0);
+  // Address strings made once: building them per event would cost more than the model's own work per event.
+  const hostIp = Array.from({ length: hosts }, (_, h) => `10.${h >> 16}.${(h >> 8) & 255}.${h & 255}`);
+  const serverIp = Array.from({ length: 256 }, (_, i) => `10.1.0.${i}`);
   const make = (i: number, g: () => number): OdmEvent => {
     const plant = plantAt.get(i);
     let host = Math.floor(g() * hosts);
@@ -111,7 +114,7 @@ export function plantedFlows(options: { events: number; hosts: number; plants: n
       let s = 0;
       while (p.weights[s]! < u) s++;
       service = SERVICES[p.services[s]!]!;
-      dst = `10.1.0.${(p.services[s]! * 7 + (host % 5)) & 255}`;
+      dst = serverIp[(p.services[s]! * 7 + (host % 5)) & 255]!;
       // Office hours, with some maintenance and stragglers at any hour.
       hour = g() < 0.92 ? 8 + Math.floor(g() * 10) : Math.floor(g() * 24);
       bytes = Math.floor(2 ** (service.size + g()));
@@ -140,7 +143,7 @@ export function plantedFlows(options: { events: number; hosts: number; plants: n
       hour = (plant >> 1) % 5;
       bytes = Math.floor(2 ** (service.size + 0.5 + ((plant >> 2) % 3)));
     }
-    const src = `10.0.${host >> 8}.${host & 255}`;
+    const src = hostIp[host]!;
     const event = assignEventId(
       {
         event_kind: 'flow' as const,
