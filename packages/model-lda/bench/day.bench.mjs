@@ -5,6 +5,7 @@
 //   node bench/day.bench.mjs                      # 10M flows (default)
 //   LDA_DAY_EVENTS=100000000 node bench/day.bench.mjs
 //   LDA_DAY_BUDGET=2000000 node bench/day.bench.mjs   # train on a 2M-token sample, fold the rest in
+//   LDA_DAY_PEER=0 ...                                # skip the rarity model (100M: it takes as long again)
 //
 // Events are generated on the fly (never held in memory), as a spooled window streams them. In the same run the
 // reference rarity model of @sightline/core (what a Sightline user has without this package) fits and scores
@@ -64,9 +65,26 @@ async function run(label, make) {
   return fitS + scoreS;
 }
 
+// What reading the window costs by itself (here: generating the synthetic events; in a run, reading the spool),
+// so the model's own time can be told apart from it: fit and score each read the whole window once (fit twice
+// when a featurizer needs a first pass; flows do not).
+async function readOnly() {
+  const corpus = plantedFlows({ events: EVENTS, hosts: HOSTS, plants: PLANTS, seed: 21 });
+  const t0 = performance.now();
+  let n = 0;
+  for await (const batch of corpus.window.batches()) n += batch.length;
+  return (performance.now() - t0) / 1000;
+}
+
 console.log(`LDA day benchmark: ${EVENTS.toLocaleString('en-US')} flows, ${HOSTS} hosts, ${PLANTS} planted, ${WORKERS} sampler workers, Node ${process.version}`);
 const BUDGET = process.env.LDA_DAY_BUDGET === undefined ? {} : { train_budget: Number(process.env.LDA_DAY_BUDGET) };
 const lda = await run('lda', (ctx) => instantiate(manifest, { workers: WORKERS, ...BUDGET }, ctx));
+const read = await readOnly();
+console.log(`reading the window once (generating the events): ${read.toFixed(1)} s; lda's own work (fit + score - 2 reads): ${(lda - 2 * read).toFixed(1)} s`);
+if (process.env.LDA_DAY_PEER === '0') {
+  console.log('rarity reference model skipped (LDA_DAY_PEER=0); its ratio is printed by the default 10M run');
+  process.exit(0);
+}
 const rarityManifest = referenceManifests.find((m) => m.name === 'rarity');
 const rarity = await run('rarity', (ctx) => instantiate(rarityManifest, {}, ctx));
 console.log(`ratio: lda takes ${(lda / rarity).toFixed(2)}x the time of the rarity reference model on the same day`);
