@@ -25,6 +25,7 @@ export interface LdaConfig {
     readonly proxy_own_domain?: string;
     readonly public_suffix: boolean;
     readonly dns_question_features: boolean;
+    readonly dns_queries: boolean;
     readonly utc_offset_minutes: number;
     readonly top_domains: { readonly path?: string; readonly max_rank: number };
   };
@@ -91,6 +92,7 @@ export const configSchema = {
         proxy_own_domain: { type: 'string', minLength: 1, description: 'The same for proxy hosts. Spot hard-coded `intel` here; by default the proxy words use `user_domain` when it is given, else Spot\'s `intel`.' },
         public_suffix: { type: 'boolean', default: false, description: 'Split names into registrable domain and subdomain with the public suffix list instead of Spot\'s TLD list (which makes `co` the domain of www.google.co.uk).' },
         dns_question_features: { type: 'boolean', default: false, description: 'Take DNS length features from the DNS message itself rather than the captured frame (which includes link-layer bytes that vary with the capture point).' },
+        dns_queries: { type: 'boolean', default: false, description: 'Also make words of DNS queries (the client is the query\'s source). Spot ingested responses only; turn this on for captures that hold queries without their answers.' },
         utc_offset_minutes: { type: 'integer', minimum: -840, maximum: 840, default: 0, description: 'Hour-of-day features in this offset from UTC (Spot used the collector\'s local time).' },
         top_domains: {
           type: 'object',

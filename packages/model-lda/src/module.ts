@@ -16,6 +16,7 @@ export async function createLdaModel(config: LdaConfig, ctx: PluginContext): Pro
     ...(w.proxy_own_domain === undefined ? {} : { own_domain: w.proxy_own_domain }),
     public_suffix: w.public_suffix,
     dns_question_features: w.dns_question_features,
+    dns_queries: w.dns_queries,
     utc_offset_minutes: w.utc_offset_minutes,
     ...(topDomains === undefined ? {} : { topDomains }),
   });

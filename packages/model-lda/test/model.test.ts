@@ -84,6 +84,21 @@ describe('lda model: documents', () => {
   });
 });
 
+describe('lda model: DNS queries', () => {
+  it('makes no words of DNS queries unless words.dns_queries is on (Spot read responses only)', async () => {
+    const queries = Array.from({ length: 30 }, (_, i) =>
+      assignEventId({ event_kind: 'dns' as const, event_time: DAY + i * 60_000, src_ip: '10.1.1.7', dst_ip: '10.0.0.53', src_port: 40000 + i, dst_port: 53, n_proto: 17, dns_message_type: 'query' as const, dns_query: `host${i % 3}.example.com`, dns_type: 1, dns_class: 1, dns_len: 80 }, i) as OdmEvent,
+    );
+    const kindsOf = async (config: Record<string, unknown>): Promise<string[]> => {
+      const { model, ctx } = await make({ sweeps: 5, ...config });
+      const state = await model.fit(memoryWindow(queries), fitCtx(ctx));
+      return Object.keys((state.data as { kinds: Record<string, unknown> }).kinds);
+    };
+    expect(await kindsOf({})).toEqual([]);
+    expect(await kindsOf({ words: { dns_queries: true } })).toEqual(['dns']);
+  });
+});
+
 describe('lda model: state, warm start, report', () => {
   it('scores the same from a state written to bytes and read back, warm-starts the next fit, and reports its topics', async () => {
     const corpus = plantedFlows({ events: 20000, hosts: 120, plants: 10, seed: 3 });
