@@ -10,6 +10,7 @@ import {
   type Rating,
   type ScoreOutcome,
   SightlineError,
+  describeCause,
 } from '@sightline/core';
 import type { LdaConfig } from './config.schema.js';
 import { GrowableU32, Interner, globalRate, hostFloor, hostRate, inSample, tokenHash } from './corpus-builder.js';
@@ -194,17 +195,18 @@ export class LdaModel implements Model {
     }
   }
 
-  #previous(ctx: FitContext): LdaStateData | undefined {
+  /** The previous window's state when it can warm-start this fit. */
+  #previous(ctx: FitContext): ModelState | undefined {
     const p = ctx.previous;
     if (!this.#config.warm_start || p === undefined) return undefined;
     if (p.model !== 'lda' || p.format !== STATE_FORMAT || p.params['topics'] !== this.#config.topics) {
       ctx.logger.warn(`model "${this.#step}": previous state ${p.id} is not an LDA state with ${this.#config.topics} topics; fitting from scratch`, { code: 'SL_LDA_STATE_INCOMPATIBLE' });
       return undefined;
     }
-    return { ...(p.data as LdaStateData), blobs: p.blobs ?? {} } as LdaStateData & { blobs: Record<string, Uint8Array> };
+    return p;
   }
 
-  async #fitKind(kind: EventKind, acc: KindAccumulator, ctx: FitContext, previous: LdaStateData | undefined, blobs: Record<string, Uint8Array>, prepareSeconds: number): Promise<KindSection> {
+  async #fitKind(kind: EventKind, acc: KindAccumulator, ctx: FitContext, previous: ModelState | undefined, blobs: Record<string, Uint8Array>, prepareSeconds: number): Promise<KindSection> {
     const config = this.#config;
     const K = config.topics;
     const windowTokens = acc.docIds.length;
@@ -251,7 +253,12 @@ export class LdaModel implements Model {
     const numWords = acc.words.size;
     const corpus = buildCorpus(trainDocs, trainWords, numDocs, numWords);
     const buildSeconds = (performance.now() - tp) / 1000;
-    const warm = previous === undefined ? undefined : warmStartFor(previous, kind, acc.words.values, K);
+    let warm: WarmStart | undefined;
+    try {
+      warm = previous === undefined ? undefined : warmStartFor(previous, kind, acc.words.values, K);
+    } catch (e) {
+      ctx.logger.warn(`model "${this.#step}" ${kind}: previous state ${previous!.id} cannot warm-start this fit (${describeCause(e)}); fitting from scratch`, { code: 'SL_LDA_STATE_INCOMPATIBLE' });
+    }
     const fit: LdaFit = await fitLda(corpus, { topics: K, alpha: config.alpha, beta: config.beta, sweeps: config.sweeps, seed: ctx.seed, workers: config.workers }, warm === undefined ? {} : { warmStart: warm });
     // Counts over the host's whole behaviour: the fit's own, or (when the fit saw a sample) θ of every host
     // folded in over all its tokens with the topics fixed (EM from its sampled θ), giving expected document-topic
@@ -354,10 +361,10 @@ const DOC_FIELDS: Readonly<Record<EventKind, readonly string[]>> = {
 };
 
 /** The previous window's topic-word counts mapped onto this window's vocabulary. */
-function warmStartFor(previous: LdaStateData & { blobs?: Record<string, Uint8Array> }, kind: EventKind, words: readonly string[], K: number): WarmStart | undefined {
-  const section = previous.kinds[kind];
-  if (section === undefined || previous.blobs === undefined) return undefined;
-  const prior = kindModelOf({ blobs: previous.blobs, params: { topics: K } } as unknown as ModelState, kind, section);
+function warmStartFor(previous: ModelState, kind: EventKind, words: readonly string[], K: number): WarmStart | undefined {
+  const section = (previous.data as LdaStateData).kinds[kind];
+  if (section === undefined) return undefined;
+  const prior = kindModelOf(previous, kind, section);
   const index = new Map<string, number>();
   section.words.forEach((w, i) => index.set(w, i));
   const wordTopic = new Float32Array(words.length * K);

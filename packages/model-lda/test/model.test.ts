@@ -116,6 +116,16 @@ describe('lda model: state, warm start, report', () => {
     expect(report.sections?.[0]?.lines.filter((l) => l.startsWith('topic ')).length).toBe(20);
   });
 
+  it('fits from scratch, with a coded warning, when the previous state is damaged', async () => {
+    const { model, ctx } = await make({ sweeps: 5 });
+    const window = memoryWindow(spotFixture());
+    const first = await model.fit(window, fitCtx(ctx));
+    const damaged = { ...first, blobs: { ...first.blobs, 'flow.wordTopic': new Uint8Array(3) } };
+    const second = await model.fit(window, fitCtx(ctx, { previous: damaged }));
+    expect((second.data as { kinds: { flow: { warmStart: boolean } } }).kinds.flow.warmStart).toBe(false);
+    expect(ctx.logger.lines.some((r) => r.level === 'warn' && r.fields?.['code'] === 'SL_LDA_STATE_INCOMPATIBLE')).toBe(true);
+  });
+
   it('refuses a state of another layout with a coded error', async () => {
     const { model, ctx } = await make({ sweeps: 5 });
     const window = memoryWindow(spotFixture());
