@@ -62,6 +62,7 @@ export { memorySource } from './io/sources.js';
 
 // delivery
 export { DEFAULT_RETRY_POLICY, RetryingSink } from './sink/retrying-sink.js';
+export { runPool } from './sink/pool.js';
 export type { DeliveryReport, RetryPolicy, RetryingSinkOptions } from './sink/retrying-sink.js';
 
 // mappings

@@ -10,6 +10,7 @@ import {
   SightlineError,
   describeCause,
   parseSize,
+  runPool,
 } from '@sightline/core';
 import { type BulkChunk, encodeBulk, halve } from './bulk-body.js';
 import { clientOptions } from './client-options.js';
@@ -18,15 +19,6 @@ import { type BulkItemResponse, classifyItem, classifyRequestError } from './out
 import { Targets, indexTemplates } from './targets.js';
 
 const FILTER_PATH = 'errors,items.*.status,items.*.error,items.*._id,items.*._index';
-
-/** Runs `work` over `items` with at most `limit` running at once. */
-async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const run = async (): Promise<void> => {
-    while (next < items.length) await work(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, run));
-}
 
 /**
  * Elasticsearch sink: ECS documents (core's tables) as bulk `create` actions with `_id` = event id, so a
@@ -179,7 +171,7 @@ export class ElasticSink implements Sink {
         for (const i of chunk.items) failed.push({ index: i, error: o.error });
       }
     };
-    await pool(chunks, this.#config.concurrency, send);
+    await runPool(chunks, this.#config.concurrency, send);
     if (failed.length === 0) return { status: 'success' };
     if (failed.length === n && requestErrors.size === 1) {
       const error = [...requestErrors][0]!;

@@ -11,20 +11,13 @@ import {
   describeCause,
   parseDuration,
   parseSize,
+  runPool,
 } from '@sightline/core';
 import type { SplunkSinkConfig } from './config.schema.js';
 import { HecClient, type HecResponse } from './hec-client.js';
 import { type HecChunk, encodeHec } from './hec-event.js';
 
 const PLUGIN = 'splunk';
-
-async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const run = async (): Promise<void> => {
-    while (next < items.length) await work(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, run));
-}
 
 function retryAfterMs(v: string | string[] | undefined): number | undefined {
   const s = Array.isArray(v) ? v[0] : v;
@@ -159,7 +152,7 @@ export class SplunkSink implements Sink {
       fail(chunk.items, error);
     };
 
-    await pool(chunks, this.#config.concurrency, send);
+    await runPool(chunks, this.#config.concurrency, send);
     if (pendingAcks.length > 0) await this.#awaitAcks(pendingAcks, failed, ctx.signal);
     if (failed.length === 0) return { status: 'success' };
     if (failed.length === n && requestErrors.size === 1) {
