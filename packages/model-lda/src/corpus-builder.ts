@@ -51,17 +51,22 @@ export class Interner {
 }
 
 /**
- * 32-bit FNV-1a of an event id and the index of the (document, word) pair within the event, avalanched. It
- * decides whether a token is in the training sample; being a function of the event alone (and the seed), the
- * sample does not depend on the order in which the window's events arrive.
+ * 32-bit FNV-1a of an event id with the seed: with `tokenHash` it decides whether a token is in the training
+ * sample. Being a function of the event alone (and the seed), the sample does not depend on the order in which
+ * the window's events arrive. Computed once per event, whatever its number of (document, word) pairs.
  */
-export function tokenHash(eventId: string, pair: number, seed: number): number {
+export function eventHash(eventId: string, seed: number): number {
   let h = (0x811c9dc5 ^ seed) >>> 0;
   for (let i = 0; i < eventId.length; i++) {
     h ^= eventId.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
-  h ^= pair + 1;
+  return h;
+}
+
+/** The hash of the event's `pair`-th (document, word) pair: `eventHash` with the pair's index, avalanched. */
+export function tokenHash(eventHash: number, pair: number): number {
+  let h = eventHash ^ (pair + 1);
   h = Math.imul(h, 0x01000193);
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);

@@ -39,6 +39,21 @@ export class DocumentFilter {
     return known;
   }
 
+  /**
+   * `filter` for a featurizer's codes (`Featurizer.codes`): keeps the first `n` pairs whose document is internal,
+   * in order, at the front of `docs` and `codes`, and returns how many (0 where `filter` returns null).
+   */
+  filterCodes(docs: string[], codes: Float64Array, n: number): number {
+    let m = 0;
+    for (let i = 0; i < n; i++) {
+      if (!this.isInternal(docs[i]!)) continue;
+      docs[m] = docs[i]!;
+      codes[m] = codes[i]!;
+      m++;
+    }
+    return m;
+  }
+
   /** The event's pairs whose document is internal, or null when none is. */
   filter(made: EventWords): EventWords | null {
     let all = true;

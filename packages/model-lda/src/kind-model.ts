@@ -1,3 +1,5 @@
+import { CodeTable } from './code-table.js';
+
 /**
  * The fitted topic model of one event kind in the form scoring needs: counts as typed arrays, documents and
  * words as lookup tables. Built from a fit, written into the model state's blobs, and rebuilt from them by any
@@ -42,9 +44,15 @@ export class KindScorer {
   readonly data: KindModelData;
   readonly #docIndex = new Map<string, number>();
   readonly #wordIndex = new Map<string, number>();
-  readonly #theta: Float64Array;
-  readonly #phi: Float64Array;
-  readonly #r: Float64Array;
+  /** Word codes seen while scoring (see `Featurizer.codes`) to word ids; `words.length` for a word never seen. */
+  readonly #codes = new CodeTable();
+  readonly #K: number;
+  readonly #alpha: number;
+  readonly #beta: number;
+  /** 1 / (n_k + Vβ): φ's denominators. */
+  readonly #phiDen: Float64Array;
+  /** θ_dk φ_kw of the token being scored. */
+  readonly #prod: Float64Array;
   readonly #vBeta: number;
   readonly #kAlpha: number;
 
@@ -52,11 +60,14 @@ export class KindScorer {
     this.data = data;
     data.docs.forEach((d, i) => this.#docIndex.set(d, i));
     data.words.forEach((w, i) => this.#wordIndex.set(w, i));
-    this.#theta = new Float64Array(data.topics);
-    this.#phi = new Float64Array(data.topics);
-    this.#r = new Float64Array(data.topics);
+    this.#K = data.topics;
+    this.#alpha = data.alpha;
+    this.#beta = data.beta;
     this.#vBeta = data.words.length * data.beta;
     this.#kAlpha = data.topics * data.alpha;
+    this.#phiDen = new Float64Array(data.topics);
+    for (let k = 0; k < data.topics; k++) this.#phiDen[k] = 1 / (data.topicTotal[k]! + this.#vBeta);
+    this.#prod = new Float64Array(data.topics);
   }
 
   docId(doc: string): number | undefined {
@@ -67,30 +78,61 @@ export class KindScorer {
     return this.#wordIndex.get(word);
   }
 
+  /** The id of the word a featurizer's code names (its string is made once per distinct code, to look it up). */
+  wordIdOfCode(code: number, wordOf: (code: number) => string): number | undefined {
+    let id = this.#codes.get(code);
+    if (id < 0) {
+      id = this.#wordIndex.get(wordOf(code)) ?? this.data.words.length;
+      this.#codes.set(code, id);
+    }
+    return id === this.data.words.length ? undefined : id;
+  }
+
   /** p(word | doc); `doc` or `word` undefined when the model has not seen them. */
   score(doc: number | undefined, word: number | undefined, role: TokenRole | undefined): number {
-    const { topics: K, alpha, beta, docTopic, docLength, wordTopic, topicTotal } = this.data;
-    const theta = this.#theta;
-    const phi = this.#phi;
-    const nd = doc === undefined ? 0 : docLength[doc]!;
+    const K = this.#K;
+    const alpha = this.#alpha;
+    const beta = this.#beta;
+    const { docTopic, docLength, wordTopic, topicTotal } = this.data;
+    const phiDen = this.#phiDen;
+    const wb = word === undefined ? -1 : word * K;
+    if (doc === undefined) {
+      // θ uniform: p = Σ φ_kw / K.
+      let p = 0;
+      for (let k = 0; k < K; k++) p += ((wb < 0 ? 0 : wordTopic[wb + k]!) + beta) * phiDen[k]!;
+      return p / K;
+    }
+    const db = doc * K;
+    const nd = docLength[doc]!;
+    const thetaDen = 1 / (nd + this.#kAlpha);
+    const prod = this.#prod;
     let p = 0;
     for (let k = 0; k < K; k++) {
-      theta[k] = doc === undefined ? 1 / K : (docTopic[doc * K + k]! + alpha) / (nd + this.#kAlpha);
-      phi[k] = ((word === undefined ? 0 : wordTopic[word * K + k]!) + beta) / (topicTotal[k]! + this.#vBeta);
-      p += theta[k]! * phi[k]!;
+      const x = (docTopic[db + k]! + alpha) * thetaDen * ((wb < 0 ? 0 : wordTopic[wb + k]!) + beta) * phiDen[k]!;
+      prod[k] = x;
+      p += x;
     }
-    if (role === undefined || doc === undefined || (!role.inDoc && !role.inWord) || p <= 0) return p;
-    const r = this.#r;
-    for (let k = 0; k < K; k++) r[k] = (theta[k]! * phi[k]!) / p;
+    if (role === undefined || (!role.inDoc && !role.inWord) || p <= 0) return p;
+    // Leave-one-out: remove the token's expected share r_k = θφ/p from the counts that hold it.
+    const inDoc = role.inDoc && nd >= 1;
+    const inWord = role.inWord && wb >= 0;
+    const tDen = 1 / (inDoc ? nd - 1 + this.#kAlpha : nd + this.#kAlpha);
+    const invP = 1 / p;
+    const vBeta = this.#vBeta;
     let q = 0;
     for (let k = 0; k < K; k++) {
-      const t = role.inDoc && nd >= 1 ? Math.max(0, docTopic[doc * K + k]! - r[k]!) + alpha : theta[k]! * (nd + this.#kAlpha);
-      const tDen = role.inDoc && nd >= 1 ? nd - 1 + this.#kAlpha : nd + this.#kAlpha;
-      const nwk = word === undefined ? 0 : wordTopic[word * K + k]!;
-      const f = role.inWord && word !== undefined ? (Math.max(0, nwk - r[k]!) + beta) / (Math.max(0, topicTotal[k]! - r[k]!) + this.#vBeta) : phi[k]!;
-      q += (t / tDen) * f;
+      const r = prod[k]! * invP;
+      const ndk = docTopic[db + k]!;
+      const t = inDoc ? Math.max(0, ndk - r) + alpha : ndk + alpha;
+      let f: number;
+      if (inWord) {
+        f = (Math.max(0, wordTopic[wb + k]! - r) + beta) / (Math.max(0, topicTotal[k]! - r) + vBeta);
+      } else {
+        f = ((wb < 0 ? 0 : wordTopic[wb + k]!) + beta) * phiDen[k]!;
+      }
+      q += t * f;
     }
-    return q;
+    return q * tDen;
   }
 
   /** The topic the token most likely came from, for the evidence. */

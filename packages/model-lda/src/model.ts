@@ -13,7 +13,8 @@ import {
   describeCause,
 } from '@sightline/core';
 import type { LdaConfig } from './config.schema.js';
-import { GrowableU32, Interner, globalRate, hostFloor, hostRate, inSample, tokenHash } from './corpus-builder.js';
+import { CodeTable } from './code-table.js';
+import { GrowableU32, Interner, eventHash, globalRate, hostFloor, hostRate, inSample, tokenHash } from './corpus-builder.js';
 import { buildCorpus, fitLda, topicWordModel } from './engine/index.js';
 import { DocumentFilter } from './documents.js';
 import { foldInWindow } from './fold-in.js';
@@ -30,6 +31,8 @@ interface KindAccumulator {
   learned: LearnedWords;
   readonly docs: Interner;
   readonly words: Interner;
+  /** Word codes to word ids, for a featurizer with `codes`. */
+  readonly codeIds: CodeTable | undefined;
   readonly docIds: GrowableU32;
   readonly wordIds: GrowableU32;
   /** Token hashes, kept only when the window may exceed the training budget. */
@@ -73,6 +76,19 @@ export class LdaModel implements Model {
     return made === null || this.#documents === undefined ? made : this.#documents.filter(made);
   }
 
+  /**
+   * The event's documents and word codes through the featurizer's fast path (restricted to internal hosts when
+   * configured): the number of pairs, NO_WORDS where `words` would give null, or NOT_CODED for the string way.
+   */
+  #codes(featurizer: Featurizer, event: OdmEvent, learned: LearnedWords, docs: string[], codes: Float64Array): number {
+    const n = featurizer.codes!(event, learned, docs, codes);
+    if (n === -1) return NO_WORDS;
+    if (!(n >= 0 && n <= codes.length)) return NOT_CODED;
+    if (this.#documents === undefined || n === 0) return n;
+    const kept = this.#documents.filterCodes(docs, codes, n);
+    return kept === 0 ? NO_WORDS : kept;
+  }
+
   async fit(window: ModelWindow, ctx: FitContext): Promise<ModelState> {
     const config = this.#config;
     const accs = new Map<EventKind, KindAccumulator>();
@@ -83,6 +99,7 @@ export class LdaModel implements Model {
         learned: undefined,
         docs: new Interner(),
         words: new Interner(),
+        codeIds: this.#featurizers.get(kind)!.codes === undefined ? undefined : new CodeTable(),
         docIds: new GrowableU32(Math.min(window.count * 2, 1 << 20)),
         wordIds: new GrowableU32(Math.min(window.count * 2, 1 << 20)),
         hashes: mayExceed ? new GrowableU32(Math.min(window.count * 2, 1 << 20)) : undefined,
@@ -95,23 +112,48 @@ export class LdaModel implements Model {
     await this.#firstPass(window, accs, ctx.signal);
     const lowRatings = ctx.feedback.filter((r) => r.rating === 3 && this.kinds.includes(r.event_kind));
     const highRatings = ctx.feedback.filter((r) => r.rating === 1 && this.kinds.includes(r.event_kind));
+    const docBuf: string[] = [];
+    const codeBuf = new Float64Array(MAX_CODED_PAIRS);
     for await (const batch of window.batches()) {
       if (ctx.signal.aborted) break;
       for (const event of batch) {
         const acc = accs.get(event.event_kind);
         if (acc === undefined) continue;
+        // Rated patterns are matched on word strings: with ratings, the string way.
+        const n = acc.codeIds === undefined || lowRatings.length > 0 ? NOT_CODED : this.#codes(acc.featurizer, event, acc.learned, docBuf, codeBuf);
+        if (n === NO_WORDS) {
+          acc.skipped++;
+          continue;
+        }
+        if (n !== NOT_CODED) {
+          acc.events++;
+          const h = acc.hashes === undefined ? 0 : eventHash(event.event_id, ctx.seed);
+          for (let i = 0; i < n; i++) {
+            const code = codeBuf[i]!;
+            let word = acc.codeIds!.get(code);
+            if (word < 0) {
+              word = acc.words.id(acc.featurizer.wordOf!(code));
+              acc.codeIds!.set(code, word);
+            }
+            acc.docIds.push(acc.docs.id(docBuf[i]!));
+            acc.wordIds.push(word);
+            acc.hashes?.push(tokenHash(h, i));
+          }
+          continue;
+        }
         const made = this.#words(acc.featurizer, event, acc.learned);
         if (made === null) {
           acc.skipped++;
           continue;
         }
         acc.events++;
+        const h = acc.hashes === undefined ? 0 : eventHash(event.event_id, ctx.seed);
         for (let i = 0; i < made.docs.length; i++) {
           const doc = acc.docs.id(made.docs[i]!);
           const word = acc.words.id(made.words[i]!);
           acc.docIds.push(doc);
           acc.wordIds.push(word);
-          acc.hashes?.push(tokenHash(event.event_id, i, ctx.seed));
+          acc.hashes?.push(tokenHash(h, i));
         }
         if (lowRatings.length > 0) this.#noteLowRisk(event, made, lowRatings, acc);
       }
@@ -317,33 +359,66 @@ export class LdaModel implements Model {
     const data = state.data as LdaStateData;
     const loo = state.params['leave_one_out'] === true;
     const out: (ScoreOutcome | null)[] = new Array(events.length).fill(null);
+    const sources = new Map<EventKind, WordSource>();
+    const docBuf: string[] = [];
+    const codeBuf = new Float64Array(MAX_CODED_PAIRS);
     for (let e = 0; e < events.length; e++) {
       const event = events[e]!;
-      const scorer = scorers.get(event.event_kind);
-      const section = data.kinds[event.event_kind];
-      const featurizer = this.#featurizers.get(event.event_kind);
-      if (scorer === undefined || section === undefined || featurizer === undefined) continue;
-      const made = this.#words(featurizer, event, section.learned);
-      if (made === null) continue;
-      const inWindow = event.event_time >= state.window.start && event.event_time < state.window.end;
+      const kind = event.event_kind;
+      let source = sources.get(kind);
+      if (source === undefined) {
+        const scorer = scorers.get(kind);
+        const section = data.kinds[kind];
+        const featurizer = this.#featurizers.get(kind);
+        if (scorer === undefined || section === undefined || featurizer === undefined) continue;
+        source = { featurizer, learned: section.learned, scorer, words: (ev) => this.#words(featurizer, ev, section.learned) };
+        sources.set(kind, source);
+      }
+      const { featurizer, learned, scorer } = source;
+      const role = loo && event.event_time >= state.window.start && event.event_time < state.window.end ? IN_COUNTS : undefined;
+      const n = featurizer.codes === undefined ? NOT_CODED : this.#codes(featurizer, event, learned, docBuf, codeBuf);
+      if (n === NO_WORDS) continue;
       let best = Infinity;
       let bestPair = 0;
       let bestDoc: number | undefined;
       let bestWord: number | undefined;
-      for (let i = 0; i < made.docs.length; i++) {
-        const doc = scorer.docId(made.docs[i]!);
-        const word = scorer.wordId(made.words[i]!);
-        const p = scorer.score(doc, word, loo && inWindow ? IN_COUNTS : undefined);
-        if (p < best) {
-          best = p;
-          bestPair = i;
-          bestDoc = doc;
-          bestWord = word;
+      let made: EventWords | null = null;
+      if (n !== NOT_CODED) {
+        const wordOf = featurizer.wordOf!;
+        for (let i = 0; i < n; i++) {
+          const doc = scorer.docId(docBuf[i]!);
+          const word = scorer.wordIdOfCode(codeBuf[i]!, wordOf);
+          const p = scorer.score(doc, word, role);
+          if (p < best) {
+            best = p;
+            bestPair = i;
+            bestDoc = doc;
+            bestWord = word;
+          }
+        }
+        if (n === 0) continue;
+      } else {
+        made = source.words(event);
+        if (made === null || made.docs.length === 0) continue;
+        for (let i = 0; i < made.docs.length; i++) {
+          const doc = scorer.docId(made.docs[i]!);
+          const word = scorer.wordId(made.words[i]!);
+          const p = scorer.score(doc, word, role);
+          if (p < best) {
+            best = p;
+            bestPair = i;
+            bestDoc = doc;
+            bestWord = word;
+          }
         }
       }
-      const word = made.words[bestPair]!;
-      const pinned = data.highRisk.length === 0 ? undefined : data.highRisk.find((r) => r.event_kind === event.event_kind && ratingMatches(r, event, word));
-      out[e] = new LdaOutcome(best, word, made, bestPair, scorer, bestDoc, bestWord, pinned);
+      const outcome = new LdaOutcome(best, event, source, made, bestPair, bestDoc, bestWord, n === NOT_CODED ? 0 : codeBuf[bestPair]!);
+      if (data.highRisk.length > 0) {
+        const word = outcome.word;
+        const pinned = data.highRisk.find((r) => r.event_kind === kind && ratingMatches(r, event, word));
+        if (pinned !== undefined) outcome.pin(pinned);
+      }
+      out[e] = outcome;
     }
     return out;
   }
@@ -378,38 +453,75 @@ function warmStartFor(previous: ModelState, kind: EventKind, words: readonly str
   return found === 0 ? undefined : { wordTopic };
 }
 
+/** How a kind's events become words when scoring, shared by the outcomes of one `score` call. */
+interface WordSource {
+  readonly featurizer: Featurizer;
+  readonly learned: LearnedWords;
+  readonly scorer: KindScorer;
+  /** The featurizer's words of an event, restricted to internal hosts when configured. */
+  readonly words: (event: OdmEvent) => EventWords | null;
+}
+
+/** Pairs a featurizer's `codes` may write; more goes the string way. */
+const MAX_CODED_PAIRS = 16;
+/** `#codes`: the event has no words (Spot's word_error, or no internal host). */
+const NO_WORDS = -1;
+/** `#codes`: the featurizer left the event to `words`. */
+const NOT_CODED = -2;
+
 /**
- * A score with its reasons and evidence made only when read: a day has millions of scored events and only the
- * top N become alerts, so formatting words for every one of them would cost more than scoring them.
+ * A score with its word, reasons and evidence made only when read: a day has millions of scored events and only
+ * the top N become alerts, so making words for every one of them would cost more than scoring them.
  */
 class LdaOutcome implements ScoreOutcome {
-  readonly value: number;
-  readonly word: string;
-  readonly severity?: 'high';
+  value: number;
+  severity?: 'high';
   readonly #probability: number;
-  readonly #made: EventWords;
+  readonly #event: OdmEvent;
+  readonly #source: WordSource;
+  #made: EventWords | null;
   readonly #pair: number;
-  readonly #scorer: KindScorer;
   readonly #doc: number | undefined;
   readonly #wordId: number | undefined;
-  readonly #pinned: Rating | undefined;
+  /** The scored word's code when it came the coded way. */
+  readonly #code: number;
+  #pinned: Rating | undefined;
 
-  constructor(probability: number, word: string, made: EventWords, pair: number, scorer: KindScorer, doc: number | undefined, wordId: number | undefined, pinned: Rating | undefined) {
-    this.value = pinned === undefined ? probability : 0;
-    this.word = word;
-    if (pinned !== undefined) this.severity = 'high';
+  constructor(probability: number, event: OdmEvent, source: WordSource, made: EventWords | null, pair: number, doc: number | undefined, wordId: number | undefined, code: number) {
+    this.value = probability;
     this.#probability = probability;
+    this.#event = event;
+    this.#source = source;
     this.#made = made;
     this.#pair = pair;
-    this.#scorer = scorer;
     this.#doc = doc;
     this.#wordId = wordId;
-    this.#pinned = pinned;
+    this.#code = code;
+  }
+
+  /** An analyst rated this event high risk: it ranks first, whatever the model thinks. */
+  pin(rating: Rating): void {
+    this.#pinned = rating;
+    this.value = 0;
+    this.severity = 'high';
+  }
+
+  /** The event's documents and words (made again from the event when it was scored the coded way). */
+  get #words(): EventWords {
+    if (this.#made === null) this.#made = this.#source.words(this.#event) ?? { docs: [], words: [] };
+    return this.#made;
+  }
+
+  get word(): string {
+    if (this.#made !== null) return this.#made.words[this.#pair]!;
+    if (this.#wordId !== undefined) return this.#source.scorer.data.words[this.#wordId]!;
+    return this.#source.featurizer.wordOf!(this.#code);
   }
 
   get reasons(): string[] {
-    const host = this.#made.docs[this.#pair]!;
-    const length = this.#doc === undefined ? 0 : this.#scorer.data.docLength[this.#doc]!;
+    const host = this.#words.docs[this.#pair]!;
+    const scorer = this.#source.scorer;
+    const length = this.#doc === undefined ? 0 : scorer.data.docLength[this.#doc]!;
     const out = [
       `P(${this.word} | ${host}) = ${this.#probability.toPrecision(3)}: ${
         this.#doc === undefined ? 'a host the model never saw' : `${host} made ${length.toLocaleString('en-US')} word${length === 1 ? '' : 's'} in the window`
@@ -421,11 +533,11 @@ class LdaOutcome implements ScoreOutcome {
   }
 
   get evidence(): Record<string, unknown> {
-    const made = this.#made;
+    const made = this.#words;
     return {
       document: made.docs[this.#pair],
       probability: this.#probability,
-      topic: this.#scorer.topTopic(this.#doc, this.#wordId),
+      topic: this.#source.scorer.topTopic(this.#doc, this.#wordId),
       ...(made.docs.length > 1 ? { words: made.docs.map((d, i) => `${d}:${made.words[i]}`) } : {}),
     };
   }

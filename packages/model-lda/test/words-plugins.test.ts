@@ -56,5 +56,6 @@ describe('validateFeaturizer', () => {
     expect(() => validateFeaturizer({ kind: 'flow', name: 'x', words: () => null, createPass: 3 }, 'x')).toThrow(/createPass/);
     expect(() => validateFeaturizer({ kind: 'flow', words: () => null }, 'x')).toThrow(/name/);
     expect(() => validateFeaturizer(null, 'x')).toThrow(/null/);
+    expect(() => validateFeaturizer({ kind: 'flow', name: 'x', words: () => null, codes: () => -1 }, 'x')).toThrow(/wordOf/);
   });
 });

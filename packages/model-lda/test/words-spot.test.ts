@@ -365,3 +365,42 @@ describe('createSpotFeaturizers', () => {
     ]);
   });
 });
+
+describe('flow word codes', () => {
+  // The model interns Spot's flow words by code; a code must name exactly the word `words` makes.
+  it('names the same word as `words` for every case and a spread of random flows', () => {
+    const f = createFlowFeaturizer({ utc_offset_minutes: 90 });
+    const docs: string[] = [];
+    const codes = new Float64Array(16);
+    let seed = 12345;
+    const rand = (n: number): number => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed % n;
+    };
+    const ports = [0, 1, 22, 53, 80, 443, 1023, 1024, 1025, 3389, 49152, 65535];
+    for (let i = 0; i < 20_000; i++) {
+      const sport = i % 3 === 0 ? ports[rand(ports.length)]! : rand(65536);
+      const dport = i % 5 === 0 ? ports[rand(ports.length)]! : rand(2000);
+      const e = flow(sport, dport, { event_time: rand(2 ** 31) * 1000, n_proto: rand(256), in_bytes: rand(2 ** 31) * (i % 7 === 0 ? 2 ** 20 : 1), flow_in_packets: rand(100_000) });
+      const made = f.words(e, undefined)!;
+      expect(f.codes!(e, undefined, docs, codes)).toBe(2);
+      expect([docs[0], docs[1]]).toEqual(made.docs);
+      expect([f.wordOf!(codes[0]!), f.wordOf!(codes[1]!)]).toEqual(made.words);
+    }
+  });
+
+  it('gives no words where `words` gives none, and leaves what it cannot code to `words`', () => {
+    const f = createFlowFeaturizer();
+    const docs: string[] = [];
+    const codes = new Float64Array(16);
+    expect(f.codes!(flow(1, 2, { dst_ip: '' }), undefined, docs, codes)).toBe(-1);
+    expect(f.codes!(flow(1, 2, { in_bytes: -1 }), undefined, docs, codes)).toBe(-1);
+    expect(f.codes!({ event_id: 'x', event_kind: 'dns', event_time: 0 }, undefined, docs, codes)).toBe(-1);
+    expect(f.codes!(flow(70_000, 2), undefined, docs, codes)).toBe(-2);
+    expect(f.codes!(flow(1, 2, { n_proto: 300 }), undefined, docs, codes)).toBe(-2);
+    expect(f.codes!(flow(1, 2, { event_time: Number.NaN }), undefined, docs, codes)).toBe(-2);
+    // An infinite count has no bit length (it made `words` recurse without end): no word, either way.
+    expect(f.words(flow(1, 2, { in_bytes: Number.POSITIVE_INFINITY }), undefined)).toBeNull();
+    expect(f.codes!(flow(1, 2, { in_bytes: Number.POSITIVE_INFINITY }), undefined, docs, codes)).toBe(-1);
+  });
+});

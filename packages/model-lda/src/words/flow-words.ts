@@ -1,7 +1,7 @@
 import { type FlowEvent, type OdmEvent, protocolName } from '@sightline/core';
 import { bitlen } from './math.js';
 import { type SpotWordOptions, hourOf, offsetOption } from './options.js';
-import type { EventWords, Featurizer } from './types.js';
+import type { EventWords, Featurizer, LearnedWords } from './types.js';
 
 /** Spot's two flow words: the word seen from the source IP and from the destination IP. */
 export interface FlowWords {
@@ -75,11 +75,84 @@ export function createFlowFeaturizer(options: FlowWordOptions = {}): Featurizer 
       const ibyt = e.in_bytes;
       const ipkt = e.flow_in_packets;
       if (sip === undefined || sip === '' || dip === undefined || dip === '' || proto === undefined) return null;
-      if (ibyt === undefined || ipkt === undefined || !(ibyt >= 0) || !(ipkt >= 0)) return null;
+      if (!usableCount(ibyt) || !usableCount(ipkt)) return null;
       const sport = e.src_port ?? 0;
       const dport = e.dst_port ?? 0;
       if (!(sport >= 0) || !(dport >= 0)) return null;
       return { docs: [sip, dip], words: flowWordPair(hourOf(e.event_time, offset), sport, dport, flowProtocol(proto), ibyt, ipkt) };
     },
+    codes(event: OdmEvent, _learned: LearnedWords, docs: string[], codes: Float64Array): number {
+      if (event.event_kind !== 'flow') return -1;
+      const e: FlowEvent = event;
+      const sip = e.src_ip;
+      const dip = e.dst_ip;
+      const proto = e.n_proto;
+      const ibyt = e.in_bytes;
+      const ipkt = e.flow_in_packets;
+      if (sip === undefined || sip === '' || dip === undefined || dip === '' || proto === undefined) return -1;
+      if (!usableCount(ibyt) || !usableCount(ipkt)) return -1;
+      const sport = e.src_port ?? 0;
+      const dport = e.dst_port ?? 0;
+      if (!(sport >= 0) || !(dport >= 0)) return -1;
+      const hour = hourOf(e.event_time, offset);
+      // What the code cannot hold exactly goes the string way (never seen from a real exporter).
+      if (!(hour >= 0 && hour < 24) || !isUint(proto, 255) || !isUint(sport, 65535) || !isUint(dport, 65535)) return -2;
+      const b1 = bitlen(ibyt);
+      const b2 = bitlen(ipkt);
+      if (b1 > 63 || b2 > 63) return -2;
+      const tail = ((proto * 32 + hour) * 64 + b1) * 64 + b2;
+      docs[0] = sip;
+      docs[1] = dip;
+      // The same cases, in the same order, as flowWordPair.
+      if (dport === 0 && sport === 0) {
+        codes[0] = codes[1] = flowCode(0, 0, tail);
+      } else if (dport === 0 || (sport <= 1024 && dport > 1024 && sport > 0)) {
+        codes[0] = flowCode(sport, 1, tail);
+        codes[1] = flowCode(sport, 0, tail);
+      } else if (sport === 0 || (sport > 1024 && dport <= 1024)) {
+        codes[0] = flowCode(dport, 0, tail);
+        codes[1] = flowCode(dport, 1, tail);
+      } else {
+        codes[0] = codes[1] = flowCode(sport <= 1024 ? LOW_TO_LOW_CODE : HIGH_TO_HIGH_CODE, 0, tail);
+      }
+      return 2;
+    },
+    wordOf(code: number): string {
+      return flowWordOfCode(code);
+    },
   };
+}
+
+/** A byte or packet count Spot's words can bin: a finite number ≥ 0 (`bitlen` of infinity has no end). */
+function usableCount(x: number | undefined): x is number {
+  return x !== undefined && x >= 0 && x !== Number.POSITIVE_INFINITY;
+}
+
+function isUint(x: number, max: number): boolean {
+  return x <= max && Math.floor(x) === x;
+}
+
+/** Key "ports" past 65535 stand for the two words without a service port. */
+const LOW_TO_LOW_CODE = 65536;
+const HIGH_TO_HIGH_CODE = 65537;
+/** proto (8 bits) · hour (5) · two bit lengths (6 each). */
+const TAIL_SPAN = 2 ** 25;
+
+/** A flow word as an integer below 2^43: key port (17 bits), the `-1_` mark (1), then the tail. */
+function flowCode(port: number, owner: number, tail: number): number {
+  return (port * 2 + owner) * TAIL_SPAN + tail;
+}
+
+/** The word a flow code stands for: the string `flowWordPair` makes for the same flow. */
+export function flowWordOfCode(code: number): string {
+  const tail = code % TAIL_SPAN;
+  const head = (code - tail) / TAIL_SPAN;
+  const owner = head % 2;
+  const port = (head - owner) / 2;
+  const b2 = tail % 64;
+  const b1 = Math.floor(tail / 64) % 64;
+  const hour = Math.floor(tail / 4096) % 32;
+  const proto = Math.floor(tail / 131072);
+  const key = port === LOW_TO_LOW_CODE ? LOW_TO_LOW : port === HIGH_TO_HIGH_CODE ? HIGH_TO_HIGH : String(port);
+  return `${owner === 1 ? '-1_' : ''}${key}_${flowProtocol(proto)}_${hour}_${b1}_${b2}`;
 }

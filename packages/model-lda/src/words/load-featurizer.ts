@@ -14,7 +14,7 @@ const invalid = (origin: string, why: string): SightlineError =>
 
 /**
  * Checks that a value has the shape of a `Featurizer` (a non-empty `kind` and `name`, a `words` function, and
- * `createPass` a function when present) and returns it; otherwise `SL_LDA_FEATURIZER_INVALID` naming `origin`.
+ * `createPass` a function when present, `codes` only with `wordOf`) and returns it; otherwise `SL_LDA_FEATURIZER_INVALID` naming `origin`.
  */
 export function validateFeaturizer(value: unknown, origin: string): Featurizer {
   if (typeof value !== 'object' || value === null) throw invalid(origin, `is ${value === null ? 'null' : typeof value}, not an object with kind, name and words(event, learned)`);
@@ -23,6 +23,8 @@ export function validateFeaturizer(value: unknown, origin: string): Featurizer {
   if (typeof f['name'] !== 'string' || f['name'] === '') throw invalid(origin, 'has no `name` (written into model states, e.g. "acme-flow")');
   if (typeof f['words'] !== 'function') throw invalid(origin, 'has no `words(event, learned)` function');
   if (f['createPass'] !== undefined && typeof f['createPass'] !== 'function') throw invalid(origin, 'has a `createPass` that is not a function');
+  if (f['codes'] !== undefined && typeof f['codes'] !== 'function') throw invalid(origin, 'has a `codes` that is not a function');
+  if (f['codes'] !== undefined && typeof f['wordOf'] !== 'function') throw invalid(origin, 'has `codes(event, learned, docs, codes)` but no `wordOf(code)` to turn a code back into its word');
   return value as Featurizer;
 }
 

@@ -34,4 +34,14 @@ export interface Featurizer {
   /** Optional first pass; without it `learned` is undefined. */
   createPass?(): WordPass;
   words(event: OdmEvent, learned: LearnedWords): EventWords | null;
+  /**
+   * Optional fast path, for featurizers whose words are made of a few small numbers (Spot's flow words): writes
+   * the event's documents into `docs` and, for each, a code of its word into `codes` (an integer in
+   * [0, 2^53) that names the word: `wordOf(code)` is the string `words` makes), and returns how many pairs.
+   * It returns -1 where `words` returns null, and -2 for an event it leaves to `words`. The model then
+   * interns codes instead of strings: a day's hundreds of millions of words are never built as strings.
+   * A featurizer with `codes` must have `wordOf`.
+   */
+  codes?(event: OdmEvent, learned: LearnedWords, docs: string[], codes: Float64Array): number;
+  wordOf?(code: number): string;
 }
