@@ -23,9 +23,11 @@ async function run(label, make) {
   const corpus = plantedFlows({ events: EVENTS, hosts: HOSTS, plants: PLANTS, seed: 21 });
   const ctx = createTestContext({ step: label });
   const model = await make(ctx);
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   const state = await model.fit(corpus.window, { ...ctx, feedback: [], seed: 1 });
   const t1 = performance.now();
+  const c1 = process.cpuUsage();
   // Keep the lowest scores only (bounded memory whatever the day), as the runner's top-N does.
   const planted = [];
   let scored = 0;
@@ -46,6 +48,7 @@ async function run(label, make) {
     }
   }
   const t2 = performance.now();
+  const c2 = process.cpuUsage();
   lowest.sort((a, b) => a - b);
   const cutN = lowest[PLANTS - 1];
   const cut01 = lowest[Math.min(lowest.length - 1, Math.floor(scored * 0.001))];
@@ -61,6 +64,10 @@ async function run(label, make) {
       console.log(`  ${label} ${kind}: ${k.trainTokens.toLocaleString('en-US')} training tokens of ${k.windowTokens.toLocaleString('en-US')}; seconds ${Object.entries(k.seconds).map(([n, v]) => `${n} ${v.toFixed(1)}`).join(', ')}`);
     }
   }
+  const cpu = (a, b) => (b.user - a.user + b.system - a.system) / 1e6;
+  // CPU seconds of the whole process (sampler threads included): on a shared machine, wall time is inflated by
+  // other work; CPU time is not (beyond cache effects).
+  console.log(`  ${label} CPU seconds (all threads): fit ${cpu(c0, c1).toFixed(1)}, score ${cpu(c1, c2).toFixed(1)}; load average ${(await import('node:os')).loadavg()[0].toFixed(1)}`);
   console.log(`${label.padEnd(8)} fit ${fitS.toFixed(1)} s, score ${scoreS.toFixed(1)} s, total ${(fitS + scoreS).toFixed(1)} s for ${scored.toLocaleString('en-US')} events; planted in lowest N: ${inN}/${PLANTS}, in lowest 0.1%: ${in01}/${PLANTS}; peak RSS so far ${rss.toFixed(0)} MiB`);
   return fitS + scoreS;
 }
@@ -70,9 +77,12 @@ async function run(label, make) {
 // when a featurizer needs a first pass; flows do not).
 async function readOnly() {
   const corpus = plantedFlows({ events: EVENTS, hosts: HOSTS, plants: PLANTS, seed: 21 });
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   let n = 0;
   for await (const batch of corpus.window.batches()) n += batch.length;
+  const c = process.cpuUsage(c0);
+  console.log(`  reading the window: ${((c.user + c.system) / 1e6).toFixed(1)} CPU seconds`);
   return (performance.now() - t0) / 1000;
 }
 
