@@ -1,5 +1,5 @@
 import './error-codes.js';
-import { type DecodeBatch, type DecodeContext, type Decoder, type InputSource, type Issue, type Line, type OdmEvent, type SniffProbe, SightlineError, assignEventId, readLines } from '@sightline/core';
+import { type DecodeBatch, type DecodeContext, type Decoder, type InputSource, type Issue, type Line, type OdmEvent, type SniffProbe, SightlineError, readLines } from '@sightline/core';
 import type { ProxyDecoderConfig } from './config.schema.js';
 import { type EventStamp, RecordDraft, type TimeContext } from './to-event.js';
 import { type Detection, SQUID_NATIVE_FORMAT, detectLine, sniffText, startsWithDateTime } from './wire/detect.js';
@@ -189,7 +189,6 @@ export class ProxyDecoder implements Decoder {
         }
         const event = state.mode === 'elff' ? this.#elffLine(l, state, draft, bad) : this.#regexLine(l, state, draft, bad);
         if (event === undefined) continue;
-        assignEventId(event, l.line);
         if (ctx.keepRaw) event.raw = text;
         events.push(event);
         if (events.length >= ctx.batchSize) {
@@ -305,7 +304,7 @@ export class ProxyDecoder implements Decoder {
       else if (slots[k] === Slot.UNMAPPED) draft.attr(keys[k]!, v);
       else values[slots[k]!] = v;
     }
-    const event = draft.finish(state.time, state.stamp);
+    const event = draft.finish(state.time, state.stamp, l.line);
     if (event === undefined) bad(l, draft.error!.code, draft.error!.message);
     return event;
   }
@@ -341,7 +340,7 @@ export class ProxyDecoder implements Decoder {
       draft.attr('extra', extra);
       state.extraLines++;
     }
-    const event = draft.finish(state.time, state.stamp);
+    const event = draft.finish(state.time, state.stamp, l.line);
     if (event === undefined) bad(l, draft.error!.code, draft.error!.message);
     return event;
   }

@@ -1,6 +1,6 @@
 import './error-codes.js';
 import { isIP } from 'node:net';
-import type { ErrorCode, ProxyEvent } from '@sightline/core';
+import { type ErrorCode, EventIdWriter, type ProxyEvent, identityFieldIndex } from '@sightline/core';
 import { Slot } from './wire/slots.js';
 import { type LocalToUtc, parseClfTime, parseEpochSeconds, parseHms, parseYmd } from './wire/time.js';
 import { type UriParts, splitUri } from './wire/uri.js';
@@ -28,6 +28,14 @@ export interface EventStamp {
 }
 
 const MAX_INT = Number.MAX_SAFE_INTEGER;
+
+/** Identity-field positions of the proxy fields `finish` sets, for the event id writer (they are set in this order). */
+const ID_FIELDS = ['event_kind', 'event_time', 'duration', 'dvc_host', 'dvc_version', 'src_ip', 'dst_ip', 'src_port', 'dst_port', 'in_bytes', 'out_bytes', 'user_name', 'additional_attrs', 'prx_method', 'prx_scheme', 'prx_host', 'prx_path', 'prx_query', 'prx_extension', 'prx_uri', 'prx_code', 'prx_action', 'prx_filter_result', 'prx_filter_rule', 'prx_category', 'prx_referrer', 'prx_browser', 'prx_type', 'prx_auth_group', 'prx_exception_id', 'prx_hierarchy', 'prx_supplier', 'prx_site', 'prx_virus_id', 'prx_app_name', 'prx_app_operation', 'prx_http_version'] as const;
+const F = Object.fromEntries(ID_FIELDS.map((f) => [f, identityFieldIndex('proxy', f)])) as Readonly<Record<(typeof ID_FIELDS)[number], number>>;
+// The writer hashes fields in the order they are given: that order must be the schema's, as computeEventId's.
+ID_FIELDS.forEach((f, i) => {
+  if (F[f] < 0 || (i > 0 && F[f] <= F[ID_FIELDS[i - 1]!])) throw new Error(`decoder-proxy: ${f} is out of the proxy schema's identity order`);
+});
 
 function isIPv4(s: string): boolean {
   const n = s.length;
@@ -95,6 +103,7 @@ export class RecordDraft {
   attrs: Record<string, string> | undefined = undefined;
   /** Why `finish` returned undefined. */
   error: RecordError | undefined = undefined;
+  readonly #id = new EventIdWriter('proxy');
   readonly #uri: UriParts = { scheme: undefined, host: undefined, port: undefined, path: undefined, query: undefined };
   /** The last date read and its day: consecutive records almost always share it. */
   #lastDate = '';
@@ -173,9 +182,10 @@ export class RecordDraft {
   /**
    * The ODM proxy event for the values read, or undefined with `error` set. Typed values (times, status, byte
    * counts, durations, ports) that cannot be read make the record bad: they are the usual sign of a shifted
-   * column. Addresses that are not IPs (Squid logs client names with `log_fqdn`) go to additional_attrs.
+   * column. Addresses that are not IPs (Squid logs client names with `log_fqdn`) go to additional_attrs. The
+   * event's id is core's, with `ordinal` (the line number), hashed while the fields are set.
    */
-  finish(tc: TimeContext, stamp: EventStamp): ProxyEvent | undefined {
+  finish(tc: TimeContext, stamp: EventStamp, ordinal?: number): ProxyEvent | undefined {
     const v = this.v;
     const time = this.#time(tc);
     if (!(time >= 0)) return this.#fail('SL_PROXY_BAD_VALUE', this.#timeProblem(tc));
@@ -271,46 +281,51 @@ export class RecordDraft {
     // at a scavenge it may allocate every later event of the site in the old generation ("pretenuring"), which
     // measured ~40% slower here. The object is the same plain object either way.
     const e = Object.create(Object.prototype) as ProxyEvent;
+    const id = this.#id;
+    id.begin();
     e.event_id = '';
     e.event_kind = 'proxy';
+    id.string(F.event_kind, 'proxy');
     e.event_time = time;
-    if (!Number.isNaN(duration)) e.duration = duration;
-    if ((s = v[Slot.DVC_HOST]) !== undefined) e.dvc_host = s;
-    if (stamp.software !== undefined) e.dvc_version = stamp.software;
-    if (srcIp !== undefined) e.src_ip = srcIp;
-    if (dstIp !== undefined) e.dst_ip = dstIp;
-    if (!Number.isNaN(srcPort)) e.src_port = srcPort;
-    if (!Number.isNaN(port)) e.dst_port = port;
-    if (!Number.isNaN(inBytes)) e.in_bytes = inBytes;
-    if (!Number.isNaN(outBytes)) e.out_bytes = outBytes;
-    if (user !== undefined) e.user_name = user;
-    if (this.attrs !== undefined) e.additional_attrs = this.attrs;
-    if (method !== undefined) e.prx_method = method;
-    if (scheme !== undefined) e.prx_scheme = scheme;
-    if (host !== undefined) e.prx_host = host;
-    if (path !== undefined) e.prx_path = path;
-    if (query !== undefined) e.prx_query = query;
-    if ((s = v[Slot.EXTENSION]) !== undefined) e.prx_extension = s;
+    id.number(F.event_time, time);
+    if (!Number.isNaN(duration)) id.number(F.duration, (e.duration = duration));
+    if ((s = v[Slot.DVC_HOST]) !== undefined) id.string(F.dvc_host, (e.dvc_host = s));
+    if (stamp.software !== undefined) id.string(F.dvc_version, (e.dvc_version = stamp.software));
+    if (srcIp !== undefined) id.string(F.src_ip, (e.src_ip = srcIp));
+    if (dstIp !== undefined) id.string(F.dst_ip, (e.dst_ip = dstIp));
+    if (!Number.isNaN(srcPort)) id.number(F.src_port, (e.src_port = srcPort));
+    if (!Number.isNaN(port)) id.number(F.dst_port, (e.dst_port = port));
+    if (!Number.isNaN(inBytes)) id.number(F.in_bytes, (e.in_bytes = inBytes));
+    if (!Number.isNaN(outBytes)) id.number(F.out_bytes, (e.out_bytes = outBytes));
+    if (user !== undefined) id.string(F.user_name, (e.user_name = user));
+    if (this.attrs !== undefined) id.value(F.additional_attrs, (e.additional_attrs = this.attrs));
+    if (method !== undefined) id.string(F.prx_method, (e.prx_method = method));
+    if (scheme !== undefined) id.string(F.prx_scheme, (e.prx_scheme = scheme));
+    if (host !== undefined) id.string(F.prx_host, (e.prx_host = host));
+    if (path !== undefined) id.string(F.prx_path, (e.prx_path = path));
+    if (query !== undefined) id.string(F.prx_query, (e.prx_query = query));
+    if ((s = v[Slot.EXTENSION]) !== undefined) id.string(F.prx_extension, (e.prx_extension = s));
     // Spot's fulluri: host + path (when longer than "/") + query.
     const full = (host ?? '') + (path !== undefined && path.length > 1 ? path : '') + (query !== undefined ? `?${query}` : '');
-    if (full !== '') e.prx_uri = full;
-    if (!Number.isNaN(status)) e.prx_code = status;
-    if ((s = v[Slot.ACTION]) !== undefined) e.prx_action = s;
-    if ((s = v[Slot.FILTER_RESULT]) !== undefined) e.prx_filter_result = s;
-    if ((s = v[Slot.FILTER_RULE]) !== undefined) e.prx_filter_rule = s;
-    if ((s = v[Slot.CATEGORY]) !== undefined) e.prx_category = s;
-    if ((s = v[Slot.REFERRER]) !== undefined) e.prx_referrer = s;
-    if ((s = v[Slot.BROWSER]) !== undefined) e.prx_browser = s;
-    if ((s = v[Slot.CTYPE]) !== undefined) e.prx_type = s;
-    if ((s = v[Slot.AUTH_GROUP]) !== undefined) e.prx_auth_group = s;
-    if ((s = v[Slot.EXCEPTION]) !== undefined) e.prx_exception_id = s;
-    if ((s = v[Slot.HIERARCHY]) !== undefined) e.prx_hierarchy = s;
-    if (supplier !== undefined) e.prx_supplier = supplier;
-    if ((s = v[Slot.SITE]) !== undefined) e.prx_site = s;
-    if ((s = v[Slot.VIRUS]) !== undefined) e.prx_virus_id = s;
-    if ((s = v[Slot.APP_NAME]) !== undefined) e.prx_app_name = s;
-    if ((s = v[Slot.APP_OP]) !== undefined) e.prx_app_operation = s;
-    if (version !== undefined) e.prx_http_version = version;
+    if (full !== '') id.string(F.prx_uri, (e.prx_uri = full));
+    if (!Number.isNaN(status)) id.number(F.prx_code, (e.prx_code = status));
+    if ((s = v[Slot.ACTION]) !== undefined) id.string(F.prx_action, (e.prx_action = s));
+    if ((s = v[Slot.FILTER_RESULT]) !== undefined) id.string(F.prx_filter_result, (e.prx_filter_result = s));
+    if ((s = v[Slot.FILTER_RULE]) !== undefined) id.string(F.prx_filter_rule, (e.prx_filter_rule = s));
+    if ((s = v[Slot.CATEGORY]) !== undefined) id.string(F.prx_category, (e.prx_category = s));
+    if ((s = v[Slot.REFERRER]) !== undefined) id.string(F.prx_referrer, (e.prx_referrer = s));
+    if ((s = v[Slot.BROWSER]) !== undefined) id.string(F.prx_browser, (e.prx_browser = s));
+    if ((s = v[Slot.CTYPE]) !== undefined) id.string(F.prx_type, (e.prx_type = s));
+    if ((s = v[Slot.AUTH_GROUP]) !== undefined) id.string(F.prx_auth_group, (e.prx_auth_group = s));
+    if ((s = v[Slot.EXCEPTION]) !== undefined) id.string(F.prx_exception_id, (e.prx_exception_id = s));
+    if ((s = v[Slot.HIERARCHY]) !== undefined) id.string(F.prx_hierarchy, (e.prx_hierarchy = s));
+    if (supplier !== undefined) id.string(F.prx_supplier, (e.prx_supplier = supplier));
+    if ((s = v[Slot.SITE]) !== undefined) id.string(F.prx_site, (e.prx_site = s));
+    if ((s = v[Slot.VIRUS]) !== undefined) id.string(F.prx_virus_id, (e.prx_virus_id = s));
+    if ((s = v[Slot.APP_NAME]) !== undefined) id.string(F.prx_app_name, (e.prx_app_name = s));
+    if ((s = v[Slot.APP_OP]) !== undefined) id.string(F.prx_app_operation, (e.prx_app_operation = s));
+    if (version !== undefined) id.string(F.prx_http_version, (e.prx_http_version = version));
+    e.event_id = id.finish(ordinal);
     return e;
   }
 }
