@@ -70,14 +70,20 @@ describe('event ids', () => {
 
 describe('EventIdWriter', () => {
   // Writes an event's identity fields in schema order, as a decoder building the event would.
-  function viaWriter(event: Record<string, unknown> & { event_kind: 'flow' | 'dns' | 'proxy' }, ordinal?: string | number): string {
+  function viaWriter(event: Record<string, unknown> & { event_kind: 'flow' | 'dns' | 'proxy' }, ordinal?: string | number, parity = 0): string {
     const w = new EventIdWriter(event.event_kind);
     w.begin();
     for (const field of identityFields(event.event_kind)) {
       const v = event[field];
       if (v === undefined) continue;
       const i = identityFieldIndex(event.event_kind, field);
-      if (typeof v === 'string') w.string(i, v);
+      if (typeof v === 'string') {
+        // every other string as its UTF-8 bytes, inside a larger buffer
+        if (i % 2 === parity) {
+          const bytes = Buffer.from(`<<${v}>>`);
+          w.utf8(i, bytes, 2, bytes.length - 2);
+        } else w.string(i, v);
+      }
       else if (typeof v === 'number') w.number(i, v);
       else w.value(i, v);
     }
@@ -91,6 +97,7 @@ describe('EventIdWriter', () => {
     }
     const p = EventFixtures.proxy({ prx_browser: `Mözilla ${'x'.repeat(5000)} 日本`, additional_attrs: { 's-supplier-ip': '1.2.3.4', extra_1: 'é' } }) as unknown as Record<string, unknown> & { event_kind: 'proxy' };
     expect(viaWriter(p, 42)).toBe(computeEventId(p, 42));
+    expect(viaWriter(p, 42, 1)).toBe(computeEventId(p, 42));
   });
 
   it('names -1 for a field that is not part of the identity', () => {

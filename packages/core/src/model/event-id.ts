@@ -193,6 +193,23 @@ export class EventIdWriter {
     this.#pos = pos + 10;
   }
 
+  /**
+   * A string field given as the UTF-8 bytes `bytes[start, end)` of its value (a decoder reading them from its
+   * input): hashes exactly as `string` would with the decoded value, without reading the string back.
+   */
+  utf8(field: number, bytes: Uint8Array, start: number, end: number): void {
+    const n = end - start;
+    const pos = this.#pos;
+    ensure(pos, 6 + n);
+    buf[pos] = field + 16;
+    buf[pos + 1] = 2;
+    view.setUint32(pos + 2, n, true);
+    const at = pos + 6;
+    if (n > 32) buf.set(bytes.subarray(start, end), at);
+    else for (let i = 0; i < n; i++) buf[at + i] = bytes[start + i]!;
+    this.#pos = at + n;
+  }
+
   /** Any other value (objects and arrays are hashed as their JSON, as `computeEventId` does). */
   value(field: number, value: unknown): void {
     ensure(this.#pos, 1);
