@@ -147,6 +147,17 @@ export class RecordDraft {
     else this.#id.string(field, value);
   }
 
+  /** The last two addresses found to be IPs: logs repeat their server and client addresses line after line. */
+  #ipSeen = '';
+  #ipSeen2 = '';
+
+  #ip(s: string): boolean {
+    if (!isIpAddress(s)) return false;
+    this.#ipSeen2 = this.#ipSeen;
+    this.#ipSeen = s;
+    return true;
+  }
+
   #fail(code: ErrorCode, message: string): undefined {
     this.error = { code, message };
     return undefined;
@@ -287,12 +298,12 @@ export class RecordDraft {
     }
 
     let srcIp = v[Slot.SRC_IP];
-    if (srcIp !== undefined && !isIpAddress(srcIp)) {
+    if (srcIp !== undefined && srcIp !== this.#ipSeen && srcIp !== this.#ipSeen2 && !this.#ip(srcIp)) {
       this.attr('src_host', srcIp);
       srcIp = undefined;
     }
     let dstIp = v[Slot.DST_IP];
-    if (dstIp !== undefined && !isIpAddress(dstIp)) {
+    if (dstIp !== undefined && dstIp !== this.#ipSeen && dstIp !== this.#ipSeen2 && !this.#ip(dstIp)) {
       this.attr('dst_host', dstIp);
       dstIp = undefined;
     }

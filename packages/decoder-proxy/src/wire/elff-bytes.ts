@@ -42,7 +42,7 @@ export function tokenizeBytes(buf: Uint8Array, from: number, to: number, spans: 
           i++;
           continue;
         }
-        if (c < 32 || c > 126) return DECLINE;
+        if ((c - 32) >>> 0 > 94) return DECLINE; // not printable ASCII (one unsigned compare)
         i++;
       }
       if (i > s && buf[i - 1] === 92) return DECLINE; // \" before the closing quote
@@ -55,7 +55,7 @@ export function tokenizeBytes(buf: Uint8Array, from: number, to: number, spans: 
       for (; i < to; i++) {
         c = buf[i]!;
         // 33..126 are printable; one unsigned compare for the rest (space ends the value, anything else declines)
-        if (c - 33 > 93 || c < 33) {
+        if ((c - 33) >>> 0 > 93) {
           if (c === 32) break;
           return DECLINE;
         }
@@ -158,9 +158,12 @@ interface FastLayout {
 export class ElffBytesReader {
   readonly #table: (string | undefined)[] = new Array<string | undefined>(TABLE_SIZE).fill(undefined);
   readonly #fast = new WeakMap<Layout, FastLayout | null>();
+  #lastLayout: Layout | undefined = undefined;
+  #lastFast: FastLayout | null = null;
 
   /** The fast-path form of a layout, or null when one of its columns needs the string path. */
   #compile(layout: Layout): FastLayout | null {
+    if (layout === this.#lastLayout) return this.#lastFast;
     let f = this.#fast.get(layout);
     if (f === undefined) {
       const n = layout.slots.length;
@@ -176,6 +179,8 @@ export class ElffBytesReader {
       f = ok ? { reads, intern, lookups: new Int32Array(n), hits: new Int32Array(n) } : null;
       this.#fast.set(layout, f);
     }
+    this.#lastLayout = layout;
+    this.#lastFast = f;
     return f;
   }
 
