@@ -18,7 +18,7 @@ export { EVENT_KINDS, isEventKind } from './model/event.js';
 export type { ContextBlock, DnsEvent, DnsRecord, Envelope, EventKind, EventOfKind, FlowEvent, OdmEvent, ProxyEvent, ScoreBlock, TiHit } from './model/event.js';
 export { CONTEXT_FIELDS, ENVELOPE_FIELDS, KIND_FIELDS, SCORE_FIELDS } from './model/generated/odm-schemas.js';
 export { contextSchema, dnsSchema, envelopeSchema, flowSchema, pipelineSchema, proxySchema, scoreSchema } from './model/generated/odm-schemas.js';
-export { assignEventId, computeEventId, identityFields } from './model/event-id.js';
+export { EventIdWriter, assignEventId, computeEventId, identityFieldIndex, identityFields } from './model/event-id.js';
 export { murmur3x86128 } from './model/murmur3.js';
 export { isValidEvent, validateEvent } from './model/validate-event.js';
 export type { EventValidation } from './model/validate-event.js';

@@ -1,5 +1,5 @@
 import './error-codes.js';
-import { type DecodeBatch, type DecodeContext, type Decoder, type InputSource, type Issue, type Line, type OdmEvent, type SniffProbe, SightlineError, assignEventId, readLines } from '@sightline/core';
+import { type DecodeBatch, type DecodeContext, type Decoder, type InputSource, type Issue, type Line, type OdmEvent, type SniffProbe, SightlineError } from '@sightline/core';
 import type { ProxyDecoderConfig } from './config.schema.js';
 import { type EventStamp, RecordDraft, type TimeContext } from './to-event.js';
 import { type Detection, SQUID_NATIVE_FORMAT, detectLine, sniffText, startsWithDateTime } from './wire/detect.js';
@@ -7,6 +7,8 @@ import { parseDirective } from './wire/directives.js';
 import { KNOWN_LAYOUTS, type KnownLayoutName, type Layout, compileLayout, headerlessLayout, repairLayout, splitFields } from './wire/layouts.js';
 import { type LineFormat, MAX_REGEX_LINE, readWithFormat } from './wire/line-format.js';
 import { NCSA_FORMAT } from './wire/ncsa.js';
+import { type LineBytes, LineFramer, contentEnd, toLine } from './wire/byte-lines.js';
+import { ElffBytesReader } from './wire/elff-bytes.js';
 import { compileSquidFormat } from './wire/squid-format.js';
 import { Slot } from './wire/slots.js';
 import { type LocalToUtc, parseDirectiveDate, parseOffset, timeZone } from './wire/time.js';
@@ -14,6 +16,10 @@ import { ESCAPED, Spans, TOKEN_CONTROL_CHAR, TOKEN_TOO_MANY, TOKEN_UNTERMINATED_
 
 /** Bytes of a bad line kept in its issue (the quarantine store bounds it again). */
 const RAW_LIMIT = 4096;
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
 const CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/;
 const LAYOUT_CACHE_MAX = 64;
 
@@ -51,6 +57,7 @@ export class ProxyDecoder implements Decoder {
   readonly #zone: LocalToUtc;
   readonly #layouts = new Map<string, Layout>();
   readonly #spans = new Spans();
+  readonly #bytes = new ElffBytesReader();
 
   constructor(config: ProxyDecoderConfig, name = 'proxy') {
     this.name = name;
@@ -158,56 +165,92 @@ export class ProxyDecoder implements Decoder {
         raw: l.text.length > RAW_LIMIT ? l.text.slice(0, RAW_LIMIT) : l.text,
       });
     };
-    for await (const lines of readLines(source, { maxLineBytes: this.#config.max_line_bytes })) {
+    const framer = new LineFramer(this.#config.max_line_bytes);
+    const fast = this.#bytes;
+    const spans = this.#spans;
+    let lineNo = 0;
+    let lineOffset = 0;
+    let position = 0;
+    /** One framed line: the byte-level ELFF reader first, the string path for everything it does not take. */
+    const onLine = (lb: LineBytes, unterminated: boolean): void => {
+      const n = ++lineNo;
+      const layout = state.layout;
+      if (state.mode === 'elff' && layout !== undefined && lb.dropped === 0) {
+        const end = contentEnd(lb);
+        if (end > lb.start && lb.bytes[lb.start] !== 35 && end - lb.start <= framer.max && fast.read(lb.bytes, lb.start, end, layout, spans, draft)) {
+          const event = draft.finish(state.time, state.stamp, n);
+          if (event !== undefined) {
+            if (ctx.keepRaw) event.raw = lb.bytes.toString('utf8', lb.start, end);
+            events.push(event);
+            return;
+          }
+        }
+      }
+      this.#line(toLine(lb, framer.max, n, lineOffset, unterminated), state, draft, bad, ctx.keepRaw, events);
+    };
+    for await (const chunk of source.chunks()) {
       if (ctx.signal.aborted) return;
-      for (const read of lines) {
-        // A byte-order mark before the first line (Windows tools write one) is not part of the record.
-        const l = read.line === 1 && read.text.charCodeAt(0) === 0xfeff ? { ...read, text: read.text.slice(1) } : read;
-        const text = l.text;
-        if (l.truncated) {
-          bad(l, 'SL_DECODE_LINE_TOO_LONG', `${l.bytes} bytes, more than max_line_bytes (${this.#config.max_line_bytes}); its first bytes are kept`);
-          continue;
-        }
-        if (text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim() === '')) continue;
-        if (text.charCodeAt(0) === 35 && state.mode !== 'regex') {
-          this.#directive(l, state, bad);
-          continue;
-        }
-        if (state.mode === 'auto') {
-          const d = detectLine(text, this.#spans);
-          if (d === undefined) {
-            bad(l, 'SL_PROXY_UNRECOGNISED', unrecognised(text));
-            continue;
-          }
-          if (d.kind === 'regex') {
-            state.mode = 'regex';
-            state.formats = [d.format];
-          } else {
-            state.mode = 'elff';
-            if (d.kind === 'headerless') state.layout = d.layout;
-          }
-        }
-        const event = state.mode === 'elff' ? this.#elffLine(l, state, draft, bad) : this.#regexLine(l, state, draft, bad);
-        if (event === undefined) continue;
-        assignEventId(event, l.line);
-        if (ctx.keepRaw) event.raw = text;
-        events.push(event);
+      const buf = asBuffer(chunk.bytes);
+      let start = 0;
+      for (;;) {
+        const nl = buf.indexOf(10, start);
+        if (nl < 0) break;
+        onLine(framer.line(buf, start, nl), false);
+        start = nl + 1;
+        lineOffset = position + start;
         if (events.length >= ctx.batchSize) {
           yield { events, issues };
           events = [];
           issues = [];
         }
       }
+      framer.rest(buf, start);
+      position += buf.length;
       if (issues.length >= ctx.batchSize) {
         yield { events, issues };
         events = [];
         issues = [];
       }
     }
+    if (framer.pending) onLine(framer.tail(), true);
     if (events.length > 0 || issues.length > 0) yield { events, issues };
     if (state.extraLines > 0) {
       ctx.logger.warn(`${source.name}: ${state.extraLines} lines had more values than their layout; the extra values are in additional_attrs (extra_1, extra_2… or extra)`, { source: source.name, lines: state.extraLines });
     }
+  }
+
+  /** One line read as text (the path every line took before the byte-level reader, and still takes when it declines). */
+  #line(read: Line, state: InputState, draft: RecordDraft, bad: (l: Line, code: Issue['code'], message: string) => void, keepRaw: boolean, events: OdmEvent[]): void {
+    // A byte-order mark before the first line (Windows tools write one) is not part of the record.
+    const l = read.line === 1 && read.text.charCodeAt(0) === 0xfeff ? { ...read, text: read.text.slice(1) } : read;
+    const text = l.text;
+    if (l.truncated) {
+      bad(l, 'SL_DECODE_LINE_TOO_LONG', `${l.bytes} bytes, more than max_line_bytes (${this.#config.max_line_bytes}); its first bytes are kept`);
+      return;
+    }
+    if (text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim() === '')) return;
+    if (text.charCodeAt(0) === 35 && state.mode !== 'regex') {
+      this.#directive(l, state, bad);
+      return;
+    }
+    if (state.mode === 'auto') {
+      const d = detectLine(text, this.#spans);
+      if (d === undefined) {
+        bad(l, 'SL_PROXY_UNRECOGNISED', unrecognised(text));
+        return;
+      }
+      if (d.kind === 'regex') {
+        state.mode = 'regex';
+        state.formats = [d.format];
+      } else {
+        state.mode = 'elff';
+        if (d.kind === 'headerless') state.layout = d.layout;
+      }
+    }
+    const event = state.mode === 'elff' ? this.#elffLine(l, state, draft, bad) : this.#regexLine(l, state, draft, bad);
+    if (event === undefined) return;
+    if (keepRaw) event.raw = text;
+    events.push(event);
   }
 
   #directive(l: Line, state: InputState, bad: (l: Line, code: Issue['code'], message: string) => void): void {
@@ -305,7 +348,7 @@ export class ProxyDecoder implements Decoder {
       else if (slots[k] === Slot.UNMAPPED) draft.attr(keys[k]!, v);
       else values[slots[k]!] = v;
     }
-    const event = draft.finish(state.time, state.stamp);
+    const event = draft.finish(state.time, state.stamp, l.line);
     if (event === undefined) bad(l, draft.error!.code, draft.error!.message);
     return event;
   }
@@ -341,7 +384,7 @@ export class ProxyDecoder implements Decoder {
       draft.attr('extra', extra);
       state.extraLines++;
     }
-    const event = draft.finish(state.time, state.stamp);
+    const event = draft.finish(state.time, state.stamp, l.line);
     if (event === undefined) bad(l, draft.error!.code, draft.error!.message);
     return event;
   }

@@ -1,6 +1,6 @@
 import './error-codes.js';
 import { isIP } from 'node:net';
-import type { ErrorCode, ProxyEvent } from '@sightline/core';
+import { type ErrorCode, EventIdWriter, type ProxyEvent, identityFieldIndex } from '@sightline/core';
 import { Slot } from './wire/slots.js';
 import { type LocalToUtc, parseClfTime, parseEpochSeconds, parseHms, parseYmd } from './wire/time.js';
 import { type UriParts, splitUri } from './wire/uri.js';
@@ -28,6 +28,14 @@ export interface EventStamp {
 }
 
 const MAX_INT = Number.MAX_SAFE_INTEGER;
+
+/** Identity-field positions of the proxy fields `finish` sets, for the event id writer (they are set in this order). */
+const ID_FIELDS = ['event_kind', 'event_time', 'duration', 'dvc_host', 'dvc_version', 'src_ip', 'dst_ip', 'src_port', 'dst_port', 'in_bytes', 'out_bytes', 'user_name', 'additional_attrs', 'prx_method', 'prx_scheme', 'prx_host', 'prx_path', 'prx_query', 'prx_extension', 'prx_uri', 'prx_code', 'prx_action', 'prx_filter_result', 'prx_filter_rule', 'prx_category', 'prx_referrer', 'prx_browser', 'prx_type', 'prx_auth_group', 'prx_exception_id', 'prx_hierarchy', 'prx_supplier', 'prx_site', 'prx_virus_id', 'prx_app_name', 'prx_app_operation', 'prx_http_version'] as const;
+const F = Object.fromEntries(ID_FIELDS.map((f) => [f, identityFieldIndex('proxy', f)])) as Readonly<Record<(typeof ID_FIELDS)[number], number>>;
+// The writer hashes fields in the order they are given: that order must be the schema's, as computeEventId's.
+ID_FIELDS.forEach((f, i) => {
+  if (F[f] < 0 || (i > 0 && F[f] <= F[ID_FIELDS[i - 1]!])) throw new Error(`decoder-proxy: ${f} is out of the proxy schema's identity order`);
+});
 
 function isIPv4(s: string): boolean {
   const n = s.length;
@@ -95,6 +103,17 @@ export class RecordDraft {
   attrs: Record<string, string> | undefined = undefined;
   /** Why `finish` returned undefined. */
   error: RecordError | undefined = undefined;
+  /**
+   * Numbers a byte-level reader parsed itself (NaN: none), for the slots it reads that way: DURATION_MS, SRC_PORT,
+   * STATUS, IN_BYTES, OUT_BYTES, URI_PORT, S_PORT (valid values only) and TIME (ms since midnight). A slot holds a
+   * string in `v` or a number here, never both.
+   */
+  readonly n = new Float64Array(SLOTS).fill(NaN);
+  /** Where a slot's string was read from: `bytes[bs, be)` are its UTF-8 bytes (bs -1: not given). */
+  readonly bs = new Int32Array(SLOTS).fill(-1);
+  readonly be = new Int32Array(SLOTS);
+  bytes: Uint8Array | undefined = undefined;
+  readonly #id = new EventIdWriter('proxy');
   readonly #uri: UriParts = { scheme: undefined, host: undefined, port: undefined, path: undefined, query: undefined };
   /** The last date read and its day: consecutive records almost always share it. */
   #lastDate = '';
@@ -102,6 +121,9 @@ export class RecordDraft {
 
   reset(): void {
     this.v.fill(undefined);
+    this.n.fill(NaN);
+    this.bs.fill(-1);
+    this.bytes = undefined;
     this.attrs = undefined;
     this.error = undefined;
   }
@@ -116,6 +138,24 @@ export class RecordDraft {
   set(slot: number, value: string, key: string): void {
     if (slot === Slot.UNMAPPED) this.attr(key, value);
     else if (!isEmpty(value)) this.v[slot] = value;
+  }
+
+  /** Hashes a string field, from the bytes it was read from when the slot's value is the one given. */
+  #str(field: number, slot: number, value: string): void {
+    const start = this.bs[slot]!;
+    if (start >= 0 && this.v[slot] === value) this.#id.utf8(field, this.bytes!, start, this.be[slot]!);
+    else this.#id.string(field, value);
+  }
+
+  /** The last two addresses found to be IPs: logs repeat their server and client addresses line after line. */
+  #ipSeen = '';
+  #ipSeen2 = '';
+
+  #ip(s: string): boolean {
+    if (!isIpAddress(s)) return false;
+    this.#ipSeen2 = this.#ipSeen;
+    this.#ipSeen = s;
+    return true;
   }
 
   #fail(code: ErrorCode, message: string): undefined {
@@ -134,9 +174,10 @@ export class RecordDraft {
       return Number.isNaN(ms) || !(frac <= 999) ? NaN : ms + frac;
     }
     const time = v[Slot.TIME];
-    if (time !== undefined) {
+    const tod = this.n[Slot.TIME]!;
+    if (time !== undefined || tod >= 0) {
       const date = v[Slot.DATE];
-      const local = (date === undefined ? tc.directiveDay : this.#day(date)) + parseHms(time);
+      const local = (date === undefined ? tc.directiveDay : this.#day(date)) + (time !== undefined ? parseHms(time) : tod);
       return Number.isNaN(tc.gmtOffset) ? local : local - tc.gmtOffset * 60_000;
     }
     const timeLocal = v[Slot.TIME_LOCAL];
@@ -173,39 +214,43 @@ export class RecordDraft {
   /**
    * The ODM proxy event for the values read, or undefined with `error` set. Typed values (times, status, byte
    * counts, durations, ports) that cannot be read make the record bad: they are the usual sign of a shifted
-   * column. Addresses that are not IPs (Squid logs client names with `log_fqdn`) go to additional_attrs.
+   * column. Addresses that are not IPs (Squid logs client names with `log_fqdn`) go to additional_attrs. The
+   * event's id is core's, with `ordinal` (the line number), hashed while the fields are set.
    */
-  finish(tc: TimeContext, stamp: EventStamp): ProxyEvent | undefined {
+  finish(tc: TimeContext, stamp: EventStamp, ordinal?: number): ProxyEvent | undefined {
     const v = this.v;
     const time = this.#time(tc);
     if (!(time >= 0)) return this.#fail('SL_PROXY_BAD_VALUE', this.#timeProblem(tc));
 
     // Typed values first: a bad one makes the record bad before anything is built.
     let s: string | undefined;
-    let duration = NaN;
-    if ((s = v[Slot.DURATION_MS]) !== undefined) {
+    const nums = this.n;
+    let duration = nums[Slot.DURATION_MS]!;
+    if (!Number.isNaN(duration)) {
+      // read as a number already
+    } else if ((s = v[Slot.DURATION_MS]) !== undefined) {
       duration = parseDecimal(s);
       if (Number.isNaN(duration)) return this.#fail('SL_PROXY_BAD_VALUE', `time-taken ${JSON.stringify(s)} is not a duration in milliseconds`);
     } else if ((s = v[Slot.DURATION_S]) !== undefined) {
       duration = parseDecimal(s) * 1000;
       if (Number.isNaN(duration)) return this.#fail('SL_PROXY_BAD_VALUE', `duration ${JSON.stringify(s)} is not a number of seconds`);
     }
-    let srcPort = NaN;
+    let srcPort = nums[Slot.SRC_PORT]!;
     if ((s = v[Slot.SRC_PORT]) !== undefined) {
       srcPort = parseCount(s);
       if (!(srcPort <= 65535)) return this.#fail('SL_PROXY_BAD_VALUE', `client port ${JSON.stringify(s)} is not a port number`);
     }
-    let status = NaN;
+    let status = nums[Slot.STATUS]!;
     if ((s = v[Slot.STATUS]) !== undefined) {
       status = parseCount(s);
       if (!(status <= 999)) return this.#fail('SL_PROXY_BAD_VALUE', `status ${JSON.stringify(s)} is not an HTTP status code`);
     }
-    let inBytes = NaN;
+    let inBytes = nums[Slot.IN_BYTES]!;
     if ((s = v[Slot.IN_BYTES]) !== undefined) {
       inBytes = parseCount(s);
       if (Number.isNaN(inBytes)) return this.#fail('SL_PROXY_BAD_VALUE', `sc-bytes ${JSON.stringify(s)} is not a byte count`);
     }
-    let outBytes = NaN;
+    let outBytes = nums[Slot.OUT_BYTES]!;
     if ((s = v[Slot.OUT_BYTES]) !== undefined) {
       outBytes = parseCount(s);
       if (Number.isNaN(outBytes)) return this.#fail('SL_PROXY_BAD_VALUE', `cs-bytes ${JSON.stringify(s)} is not a byte count`);
@@ -244,18 +289,21 @@ export class RecordDraft {
     if ((s = v[Slot.URI_PORT]) !== undefined) {
       port = parseCount(s);
       if (!(port <= 65535)) return this.#fail('SL_PROXY_BAD_VALUE', `cs-uri-port ${JSON.stringify(s)} is not a port number`);
-    } else if (Number.isNaN(port) && (s = v[Slot.S_PORT]) !== undefined) {
-      port = parseCount(s);
-      if (!(port <= 65535)) return this.#fail('SL_PROXY_BAD_VALUE', `server port ${JSON.stringify(s)} is not a port number`);
+    } else if (!Number.isNaN(nums[Slot.URI_PORT]!)) port = nums[Slot.URI_PORT]!;
+    else if (Number.isNaN(port)) {
+      if ((s = v[Slot.S_PORT]) !== undefined) {
+        port = parseCount(s);
+        if (!(port <= 65535)) return this.#fail('SL_PROXY_BAD_VALUE', `server port ${JSON.stringify(s)} is not a port number`);
+      } else port = nums[Slot.S_PORT]!;
     }
 
     let srcIp = v[Slot.SRC_IP];
-    if (srcIp !== undefined && !isIpAddress(srcIp)) {
+    if (srcIp !== undefined && srcIp !== this.#ipSeen && srcIp !== this.#ipSeen2 && !this.#ip(srcIp)) {
       this.attr('src_host', srcIp);
       srcIp = undefined;
     }
     let dstIp = v[Slot.DST_IP];
-    if (dstIp !== undefined && !isIpAddress(dstIp)) {
+    if (dstIp !== undefined && dstIp !== this.#ipSeen && dstIp !== this.#ipSeen2 && !this.#ip(dstIp)) {
       this.attr('dst_host', dstIp);
       dstIp = undefined;
     }
@@ -264,53 +312,59 @@ export class RecordDraft {
       if (isIpAddress(s)) dstIp ??= s;
       else supplier ??= s;
     }
-    const user = v[Slot.USER] ?? v[Slot.USER_ALT];
+    const userSlot = v[Slot.USER] !== undefined ? Slot.USER : Slot.USER_ALT;
+    const user = v[userSlot];
 
     // The event, its fields set in the data model's order (ids hash them in that order; one object shape).
     // Object.create rather than a literal: V8 tracks literal sites, and once it sees a batch of events still alive
     // at a scavenge it may allocate every later event of the site in the old generation ("pretenuring"), which
     // measured ~40% slower here. The object is the same plain object either way.
     const e = Object.create(Object.prototype) as ProxyEvent;
+    const id = this.#id;
+    id.begin();
     e.event_id = '';
     e.event_kind = 'proxy';
+    id.string(F.event_kind, 'proxy');
     e.event_time = time;
-    if (!Number.isNaN(duration)) e.duration = duration;
-    if ((s = v[Slot.DVC_HOST]) !== undefined) e.dvc_host = s;
-    if (stamp.software !== undefined) e.dvc_version = stamp.software;
-    if (srcIp !== undefined) e.src_ip = srcIp;
-    if (dstIp !== undefined) e.dst_ip = dstIp;
-    if (!Number.isNaN(srcPort)) e.src_port = srcPort;
-    if (!Number.isNaN(port)) e.dst_port = port;
-    if (!Number.isNaN(inBytes)) e.in_bytes = inBytes;
-    if (!Number.isNaN(outBytes)) e.out_bytes = outBytes;
-    if (user !== undefined) e.user_name = user;
-    if (this.attrs !== undefined) e.additional_attrs = this.attrs;
-    if (method !== undefined) e.prx_method = method;
-    if (scheme !== undefined) e.prx_scheme = scheme;
-    if (host !== undefined) e.prx_host = host;
-    if (path !== undefined) e.prx_path = path;
-    if (query !== undefined) e.prx_query = query;
-    if ((s = v[Slot.EXTENSION]) !== undefined) e.prx_extension = s;
+    id.number(F.event_time, time);
+    if (!Number.isNaN(duration)) id.number(F.duration, (e.duration = duration));
+    if ((s = v[Slot.DVC_HOST]) !== undefined) this.#str(F.dvc_host, Slot.DVC_HOST, (e.dvc_host = s));
+    if (stamp.software !== undefined) id.string(F.dvc_version, (e.dvc_version = stamp.software));
+    if (srcIp !== undefined) this.#str(F.src_ip, Slot.SRC_IP, (e.src_ip = srcIp));
+    if (dstIp !== undefined) this.#str(F.dst_ip, Slot.DST_IP, (e.dst_ip = dstIp));
+    if (!Number.isNaN(srcPort)) id.number(F.src_port, (e.src_port = srcPort));
+    if (!Number.isNaN(port)) id.number(F.dst_port, (e.dst_port = port));
+    if (!Number.isNaN(inBytes)) id.number(F.in_bytes, (e.in_bytes = inBytes));
+    if (!Number.isNaN(outBytes)) id.number(F.out_bytes, (e.out_bytes = outBytes));
+    if (user !== undefined) this.#str(F.user_name, userSlot, (e.user_name = user));
+    if (this.attrs !== undefined) id.value(F.additional_attrs, (e.additional_attrs = this.attrs));
+    if (method !== undefined) this.#str(F.prx_method, Slot.METHOD, (e.prx_method = method));
+    if (scheme !== undefined) this.#str(F.prx_scheme, Slot.SCHEME, (e.prx_scheme = scheme));
+    if (host !== undefined) this.#str(F.prx_host, Slot.HOST, (e.prx_host = host));
+    if (path !== undefined) this.#str(F.prx_path, Slot.PATH, (e.prx_path = path));
+    if (query !== undefined) this.#str(F.prx_query, Slot.QUERY, (e.prx_query = query));
+    if ((s = v[Slot.EXTENSION]) !== undefined) this.#str(F.prx_extension, Slot.EXTENSION, (e.prx_extension = s));
     // Spot's fulluri: host + path (when longer than "/") + query.
     const full = (host ?? '') + (path !== undefined && path.length > 1 ? path : '') + (query !== undefined ? `?${query}` : '');
-    if (full !== '') e.prx_uri = full;
-    if (!Number.isNaN(status)) e.prx_code = status;
-    if ((s = v[Slot.ACTION]) !== undefined) e.prx_action = s;
-    if ((s = v[Slot.FILTER_RESULT]) !== undefined) e.prx_filter_result = s;
-    if ((s = v[Slot.FILTER_RULE]) !== undefined) e.prx_filter_rule = s;
-    if ((s = v[Slot.CATEGORY]) !== undefined) e.prx_category = s;
-    if ((s = v[Slot.REFERRER]) !== undefined) e.prx_referrer = s;
-    if ((s = v[Slot.BROWSER]) !== undefined) e.prx_browser = s;
-    if ((s = v[Slot.CTYPE]) !== undefined) e.prx_type = s;
-    if ((s = v[Slot.AUTH_GROUP]) !== undefined) e.prx_auth_group = s;
-    if ((s = v[Slot.EXCEPTION]) !== undefined) e.prx_exception_id = s;
-    if ((s = v[Slot.HIERARCHY]) !== undefined) e.prx_hierarchy = s;
-    if (supplier !== undefined) e.prx_supplier = supplier;
-    if ((s = v[Slot.SITE]) !== undefined) e.prx_site = s;
-    if ((s = v[Slot.VIRUS]) !== undefined) e.prx_virus_id = s;
-    if ((s = v[Slot.APP_NAME]) !== undefined) e.prx_app_name = s;
-    if ((s = v[Slot.APP_OP]) !== undefined) e.prx_app_operation = s;
-    if (version !== undefined) e.prx_http_version = version;
+    if (full !== '') id.string(F.prx_uri, (e.prx_uri = full));
+    if (!Number.isNaN(status)) id.number(F.prx_code, (e.prx_code = status));
+    if ((s = v[Slot.ACTION]) !== undefined) this.#str(F.prx_action, Slot.ACTION, (e.prx_action = s));
+    if ((s = v[Slot.FILTER_RESULT]) !== undefined) this.#str(F.prx_filter_result, Slot.FILTER_RESULT, (e.prx_filter_result = s));
+    if ((s = v[Slot.FILTER_RULE]) !== undefined) this.#str(F.prx_filter_rule, Slot.FILTER_RULE, (e.prx_filter_rule = s));
+    if ((s = v[Slot.CATEGORY]) !== undefined) this.#str(F.prx_category, Slot.CATEGORY, (e.prx_category = s));
+    if ((s = v[Slot.REFERRER]) !== undefined) this.#str(F.prx_referrer, Slot.REFERRER, (e.prx_referrer = s));
+    if ((s = v[Slot.BROWSER]) !== undefined) this.#str(F.prx_browser, Slot.BROWSER, (e.prx_browser = s));
+    if ((s = v[Slot.CTYPE]) !== undefined) this.#str(F.prx_type, Slot.CTYPE, (e.prx_type = s));
+    if ((s = v[Slot.AUTH_GROUP]) !== undefined) this.#str(F.prx_auth_group, Slot.AUTH_GROUP, (e.prx_auth_group = s));
+    if ((s = v[Slot.EXCEPTION]) !== undefined) this.#str(F.prx_exception_id, Slot.EXCEPTION, (e.prx_exception_id = s));
+    if ((s = v[Slot.HIERARCHY]) !== undefined) this.#str(F.prx_hierarchy, Slot.HIERARCHY, (e.prx_hierarchy = s));
+    if (supplier !== undefined) this.#str(F.prx_supplier, Slot.SUPPLIER, (e.prx_supplier = supplier));
+    if ((s = v[Slot.SITE]) !== undefined) this.#str(F.prx_site, Slot.SITE, (e.prx_site = s));
+    if ((s = v[Slot.VIRUS]) !== undefined) this.#str(F.prx_virus_id, Slot.VIRUS, (e.prx_virus_id = s));
+    if ((s = v[Slot.APP_NAME]) !== undefined) this.#str(F.prx_app_name, Slot.APP_NAME, (e.prx_app_name = s));
+    if ((s = v[Slot.APP_OP]) !== undefined) this.#str(F.prx_app_operation, Slot.APP_OP, (e.prx_app_operation = s));
+    if (version !== undefined) this.#str(F.prx_http_version, Slot.HTTP_VERSION, (e.prx_http_version = version));
+    e.event_id = id.finish(ordinal);
     return e;
   }
 }

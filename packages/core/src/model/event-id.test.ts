@@ -1,7 +1,7 @@
 import mm from 'murmurhash3js-revisited';
 import { describe, expect, it } from 'vitest';
 import { EventFixtures } from '../testkit/fixtures.js';
-import { assignEventId, computeEventId, identityFields } from './event-id.js';
+import { EventIdWriter, assignEventId, computeEventId, identityFieldIndex, identityFields } from './event-id.js';
 import { murmur3x86128 } from './murmur3.js';
 
 describe('murmur3x86128', () => {
@@ -65,5 +65,43 @@ describe('event ids', () => {
     const long = EventFixtures.proxy({ prx_browser: `Mözilla ${'x'.repeat(5000)} 日本` });
     expect(long.event_id).toMatch(/^[0-9a-f]{32}$/);
     expect(EventFixtures.proxy({ prx_browser: `Mözilla ${'x'.repeat(5000)} 日本` }).event_id).toBe(long.event_id);
+  });
+});
+
+describe('EventIdWriter', () => {
+  // Writes an event's identity fields in schema order, as a decoder building the event would.
+  function viaWriter(event: Record<string, unknown> & { event_kind: 'flow' | 'dns' | 'proxy' }, ordinal?: string | number, parity = 0): string {
+    const w = new EventIdWriter(event.event_kind);
+    w.begin();
+    for (const field of identityFields(event.event_kind)) {
+      const v = event[field];
+      if (v === undefined) continue;
+      const i = identityFieldIndex(event.event_kind, field);
+      if (typeof v === 'string') {
+        // every other string as its UTF-8 bytes, inside a larger buffer
+        if (i % 2 === parity) {
+          const bytes = Buffer.from(`<<${v}>>`);
+          w.utf8(i, bytes, 2, bytes.length - 2);
+        } else w.string(i, v);
+      }
+      else if (typeof v === 'number') w.number(i, v);
+      else w.value(i, v);
+    }
+    return w.finish(ordinal);
+  }
+
+  it('gives the id computeEventId gives, for every kind, with objects, non-ASCII, long strings and any ordinal', () => {
+    for (const kind of ['flow', 'dns', 'proxy'] as const) {
+      const e = EventFixtures[kind]() as unknown as Record<string, unknown> & { event_kind: typeof kind };
+      for (const ordinal of [undefined, 0, 7, 123456789, 'seq-3/2']) expect(viaWriter(e, ordinal), `${kind} ${String(ordinal)}`).toBe(computeEventId(e, ordinal));
+    }
+    const p = EventFixtures.proxy({ prx_browser: `Mözilla ${'x'.repeat(5000)} 日本`, additional_attrs: { 's-supplier-ip': '1.2.3.4', extra_1: 'é' } }) as unknown as Record<string, unknown> & { event_kind: 'proxy' };
+    expect(viaWriter(p, 42)).toBe(computeEventId(p, 42));
+    expect(viaWriter(p, 42, 1)).toBe(computeEventId(p, 42));
+  });
+
+  it('names -1 for a field that is not part of the identity', () => {
+    expect(identityFieldIndex('proxy', 'event_id')).toBe(-1);
+    expect(identityFieldIndex('proxy', 'prx_host')).toBe(identityFields('proxy').indexOf('prx_host'));
   });
 });

@@ -155,3 +155,81 @@ export function assignEventId<T extends { event_kind: EventKind; event_id?: stri
 export function identityFields(kind: EventKind): readonly string[] {
   return IDENTITY_FIELDS[kind];
 }
+
+/**
+ * Writes the bytes `computeEventId` hashes field by field, for a producer that sets an event's fields in schema
+ * order anyway (a decoder building its events): the same id as `computeEventId(event, ordinal)` on the finished
+ * event, without walking the event's keys again. Call `begin`, then one method per field the event carries, in
+ * the order of `identityFields(kind)` (`field` is the position there, from `identityFieldIndex`), then `finish`.
+ * Fields not part of the identity (event_id, event_source, raw) are not written. Synchronous use only: writers
+ * share one buffer with `computeEventId`.
+ */
+export class EventIdWriter {
+  readonly #tag: number;
+  #pos = 0;
+
+  constructor(kind: EventKind) {
+    this.#tag = KIND_TAG[kind];
+  }
+
+  begin(): void {
+    ensure(0, 2);
+    buf[0] = this.#tag;
+    this.#pos = 1;
+  }
+
+  string(field: number, value: string): void {
+    ensure(this.#pos, 1);
+    buf[this.#pos] = field + 16;
+    this.#pos = writeString(this.#pos + 1, value);
+  }
+
+  number(field: number, value: number): void {
+    const pos = this.#pos;
+    ensure(pos, 10);
+    buf[pos] = field + 16;
+    buf[pos + 1] = 1;
+    view.setFloat64(pos + 2, value, true);
+    this.#pos = pos + 10;
+  }
+
+  /**
+   * A string field given as the UTF-8 bytes `bytes[start, end)` of its value (a decoder reading them from its
+   * input): hashes exactly as `string` would with the decoded value, without reading the string back.
+   */
+  utf8(field: number, bytes: Uint8Array, start: number, end: number): void {
+    const n = end - start;
+    const pos = this.#pos;
+    ensure(pos, 6 + n);
+    buf[pos] = field + 16;
+    buf[pos + 1] = 2;
+    view.setUint32(pos + 2, n, true);
+    const at = pos + 6;
+    if (n > 32) buf.set(bytes.subarray(start, end), at);
+    else for (let i = 0; i < n; i++) buf[at + i] = bytes[start + i]!;
+    this.#pos = at + n;
+  }
+
+  /** Any other value (objects and arrays are hashed as their JSON, as `computeEventId` does). */
+  value(field: number, value: unknown): void {
+    ensure(this.#pos, 1);
+    buf[this.#pos] = field + 16;
+    this.#pos = writeValue(this.#pos + 1, value);
+  }
+
+  finish(ordinal?: string | number): string {
+    let pos = this.#pos;
+    if (ordinal !== undefined) {
+      ensure(pos, 1);
+      buf[pos++] = 7;
+      pos = writeValue(pos, ordinal);
+    }
+    murmur3x86128(buf, pos, SEED, lanes);
+    return toHex(lanes);
+  }
+}
+
+/** Position of `field` in `identityFields(kind)` (for `EventIdWriter`), or -1 when it is not part of the identity. */
+export function identityFieldIndex(kind: EventKind, field: string): number {
+  return FIELD_INDEX[kind].get(field) ?? -1;
+}
