@@ -7,6 +7,9 @@ import type { FlowEvent } from '@sightline/core';
 import { ipv6String, macString } from '@sightline/capture';
 import { hex, ntpMillis, sint, text, u16, u32, uint } from './wire/bytes.js';
 import { ACTION_KEYS, F, type FieldPlan } from './field-plan.js';
+import { ipv4String } from './ipv4-text.js';
+
+export { ipv4String };
 
 export type Attrs = Record<string, string | number | boolean | null>;
 
@@ -81,28 +84,6 @@ export function typedValue(b: Uint8Array, o: number, len: number, type: string):
     default:
       return hex(b, o, len);
   }
-}
-
-const DEC: string[] = Array.from({ length: 256 }, (_, i) => String(i));
-
-/**
- * A small direct-mapped cache of address texts: flow records repeat the same addresses (servers, gateways,
- * next hops, the exporter's own networks), and a hit costs a multiply and a compare instead of a new string.
- */
-const IP_SLOTS = 4096;
-const ipKeys = new Uint32Array(IP_SLOTS);
-const ipTexts: string[] = new Array<string>(IP_SLOTS).fill('');
-
-/** Dotted IPv4 text (a table of the 256 byte values; no number formatting per address). */
-export function ipv4String(b: Uint8Array, o: number): string {
-  const k = ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
-  const slot = Math.imul(k, 0x9e3779b1) >>> 20;
-  const hit = ipTexts[slot]!;
-  if (ipKeys[slot] === k && hit !== '') return hit;
-  const s = DEC[b[o]!]! + '.' + DEC[b[o + 1]!]! + '.' + DEC[b[o + 2]!]! + '.' + DEC[b[o + 3]!]!;
-  ipKeys[slot] = k;
-  ipTexts[slot] = s;
-  return s;
 }
 
 function isZeroAddress(a: string): boolean {
