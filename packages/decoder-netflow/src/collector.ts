@@ -90,6 +90,8 @@ export class FlowCollector {
   #misses = new Map<string, TemplateKey>();
   #storeFailed = false;
   #now = 0;
+  /** The last exporter / version / domain / template id seen and their key strings (see #domainKey). */
+  readonly #memo = { exporter: '', version: 0, domain: -1, domainKey: '', templateId: -1, templateKey: '' };
   /** When each missing key was last looked up in the store (input time): a template-less stream asks once a second, not per packet. */
   readonly #lookedUp = new Map<string, number>();
 
@@ -213,7 +215,7 @@ export class FlowCollector {
 
   #context(version: 9 | 10, exportMs: number, uptimeMs: number, now: number, meta: PacketMeta, domain: number): PacketContext {
     this.#now = now;
-    const dk = `${meta.exporter}|${version}|${domain}`;
+    const dk = this.#domainKey(meta.exporter, version, domain);
     const systemInitMs = this.#boot.get(dk) ?? -1;
     const samplers = this.#samplers.get(dk);
     return { version, exportMs, uptimeMs, eventTime: now, dvcIp: meta.dvcIp, dvcPort: meta.dvcPort, domain, systemInitMs, samplers, idPrefix: packetIdPrefix(version, meta.exporter, domain, now, exportMs, uptimeMs, systemInitMs, samplers?.get(-1) ?? 0) };
@@ -321,9 +323,37 @@ export class FlowCollector {
     return c;
   }
 
+  /**
+   * `exporter|version|domain` of the packet being decoded. Consecutive packets mostly come from the same exporter
+   * and domain: the last key is kept, so that the map look-ups hash a string they have seen instead of a new one.
+   */
+  #domainKey(exporter: string, version: number, domain: number): string {
+    const m = this.#memo;
+    if (exporter !== m.exporter || version !== m.version || domain !== m.domain) {
+      m.exporter = exporter;
+      m.version = version;
+      m.domain = domain;
+      m.domainKey = `${exporter}|${version}|${domain}`;
+      m.templateId = -1;
+    }
+    return m.domainKey;
+  }
+
   #dataSet(p: Uint8Array, o: number, end: number, templateId: number, version: 9 | 10, ctx: PacketContext, meta: PacketMeta, events: OdmEvent[], issues: Issue[]): void {
+    // The template key string, kept from the last data set of this exporter and domain when the id is the same.
+    const dk = this.#domainKey(meta.exporter, version, ctx.domain);
+    const m = this.#memo;
+    if (m.templateId !== templateId) {
+      m.templateId = templateId;
+      m.templateKey = `${dk}|${templateId}`;
+    }
+    const ks = m.templateKey;
+    const hit = this.#cache.get(ks);
+    if (hit !== undefined && !(this.#o.ttlMs > 0 && ctx.eventTime - hit.receivedAt > this.#o.ttlMs)) {
+      this.#records(p, o, end, hit, ctx, meta.ordinal, events, issues, meta.source, meta.offset, o);
+      return;
+    }
     const key: TemplateKey = { exporter: meta.exporter, version, domain: ctx.domain, templateId };
-    const ks = templateKeyString(key);
     const cached = this.#lookup(key, ks, ctx.eventTime);
     if (cached === undefined) {
       const set: PendingSet = { key, keyString: ks, addressKey: addressKey(key), body: Uint8Array.from(p.subarray(o, end)), ctx, ordinal: meta.ordinal, bodyOffset: o, source: meta.source, offset: meta.offset === undefined ? undefined : meta.offset + o - 4, at: ctx.eventTime };
