@@ -378,9 +378,13 @@ export class FlowCollector {
       const length = plan.recordLength;
       let n = 0;
       for (; end - o >= length; o += length) {
-        const e = fast(b, o, ctx) ?? dataRecordToEvent(b, o, end, plan, ctx)!;
+        const id = recordId(ctx.idPrefix, templateId, base + o, b, o, o + length);
+        let e = fast(b, o, ctx, id);
+        if (e === undefined) {
+          e = dataRecordToEvent(b, o, end, plan, ctx)!;
+          e.event_id = id;
+        }
         if (keepRaw) e.raw = Buffer.from(b.buffer, b.byteOffset + o, length).toString('hex');
-        e.event_id = recordId(ctx.idPrefix, templateId, base + o, b, o, o + length);
         events.push(e);
         n++;
       }

@@ -18,8 +18,21 @@ import { F } from './field-plan.js';
 import { type PacketContext, ipv4String, typedValue, uptimeToEpoch } from './to-event.js';
 import type { TemplateRecord } from './wire/template.js';
 
-/** Decodes the record at `o` (the caller checked that `recordLength` bytes are there), or undefined: use the general decoder. */
-export type FastRecord = (b: Uint8Array, o: number, ctx: PacketContext) => FlowEvent | undefined;
+/**
+ * Decodes the record at `o` (the caller checked that `recordLength` bytes are there) into an event whose id is
+ * `id`, or returns undefined: use the general decoder.
+ */
+export type FastRecord = (b: Uint8Array, o: number, ctx: PacketContext, id: string) => FlowEvent | undefined;
+type Factory = (h: typeof HELPERS, k: readonly string[], t: readonly string[]) => FastRecord;
+
+/**
+ * Compiled decoders by their code: templates of the same layout (every exporter of one model, the same template
+ * announced again, a restart of the collector) share one function, so V8 optimises it once and their events share
+ * one object shape; code that stores the id, adds keys to or reads events then sees a few shapes, not one per
+ * template. Bounded: the oldest goes first.
+ */
+const factories = new Map<string, Factory>();
+const MAX_FACTORIES = 1024;
 
 const HELPERS = { ipv4String, ipv6String, macString, hex, ntpMillis, uint, typedValue, uptimeToEpoch };
 
@@ -213,7 +226,7 @@ export function compileRecord(t: TemplateRecord, actions: Uint8Array, keys: read
   const timeKeys = eventKeys.includes('begin_time');
   const entries: string[] = [];
   for (const k of eventKeys) {
-    if (k === 'event_id') entries.push(`event_id: ''`);
+    if (k === 'event_id') entries.push('event_id: id');
     else if (k === 'event_kind') entries.push(`event_kind: 'flow'`);
     else if (k === 'event_time') entries.push('event_time: ctx.eventTime');
     else if (k === 'src_ip' || k === 'dst_ip') entries.push(`${k}: ${value.get(k) ?? "'0.0.0.0'"}`);
@@ -281,7 +294,7 @@ export function compileRecord(t: TemplateRecord, actions: Uint8Array, keys: read
   }
   const code = [
     'const { ipv4String, ipv6String, macString, hex, ntpMillis, uint, typedValue, uptimeToEpoch } = H;',
-    `return function decodeRecord${t.templateId}(b, o, ctx) {`,
+    'return function decodeRecord(b, o, ctx, id) {',
     `let attrs = ${attrs ? '{}' : 'undefined'};`,
     'let first = -1, last = -1, begin = -1, finish = -1, durationMs = -1, sampling = 0, samplerId = -1;',
     'let systemInit = ctx.systemInitMs;',
@@ -306,7 +319,12 @@ export function compileRecord(t: TemplateRecord, actions: Uint8Array, keys: read
     '}',
     '};',
   ].join('\n');
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  const make = new Function('H', 'K', 'T', code) as (h: typeof HELPERS, k: readonly string[], t: readonly string[]) => FastRecord;
+  let make = factories.get(code);
+  if (make === undefined) {
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    make = new Function('H', 'K', 'T', code) as Factory;
+    factories.set(code, make);
+    if (factories.size > MAX_FACTORIES) factories.delete(factories.keys().next().value!);
+  }
   return make(HELPERS, keys, types);
 }
