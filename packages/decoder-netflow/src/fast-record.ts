@@ -33,6 +33,7 @@ type Factory = (h: typeof HELPERS, k: readonly string[], t: readonly string[]) =
  */
 const factories = new Map<string, Factory>();
 const MAX_FACTORIES = 1024;
+const MAX_FIELDS = 128;
 
 const HELPERS = { ipv4String, ipv6String, macString, hex, ntpMillis, uint, typedValue, uptimeToEpoch };
 
@@ -82,7 +83,9 @@ function readUint(off: number, len: number): string {
  * decoder handles alone. `eventKeys` are the keys of the template's placeholder object, in order (field-plan.ts).
  */
 export function compileRecord(t: TemplateRecord, actions: Uint8Array, keys: readonly string[], types: readonly string[], eventKeys: readonly string[]): FastRecord | undefined {
-  if (t.options || t.scopeCount > 0) return undefined;
+  // Options records are few; a template of more than 128 fields is not a flow template anyone sends, and its code
+  // would cost more to compile than it saves (an exporter that keeps changing one must not make us compile it).
+  if (t.options || t.scopeCount > 0 || t.fields.length > MAX_FIELDS) return undefined;
   const body: string[] = [];
   /** Event key -> the variable holding its value (the last field that fills it wins, as in the general loop). */
   const value = new Map<string, string>();
