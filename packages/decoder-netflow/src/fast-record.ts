@@ -32,7 +32,7 @@ type Factory = (h: typeof HELPERS, k: readonly string[], t: readonly string[]) =
  * template. Bounded: the oldest goes first.
  */
 const factories = new Map<string, Factory>();
-const MAX_FACTORIES = 1024;
+const MAX_FACTORIES = 256;
 const MAX_FIELDS = 128;
 
 const HELPERS = { ipv4String, ipv6String, macString, hex, ntpMillis, uint, typedValue, uptimeToEpoch };
