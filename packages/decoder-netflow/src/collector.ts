@@ -9,6 +9,7 @@
 import type { Issue, OdmEvent } from '@sightline/core';
 import { packetIdPrefix, recordId } from './record-id.js';
 import { planTemplate, type FieldPlan } from './field-plan.js';
+import { type FastRecord, compileRecord } from './fast-record.js';
 import { PendingBuffer, type PendingSet } from './pending.js';
 import { type StoredTemplate, type TemplateKey, type TemplateStore, templateKeyString } from './template-store.js';
 import { type Attrs, type PacketContext, V1_RECORD, V5_RECORD, V7_RECORD, dataRecordToEvent, fixedRecordToEvent, optionsRecord, recordEnd } from './to-event.js';
@@ -50,6 +51,8 @@ export interface CollectorStats {
 
 interface Cached {
   readonly plan: FieldPlan;
+  /** The template compiled to one function (fast-record.ts), when it is a kind that can be. */
+  readonly fast: FastRecord | undefined;
   receivedAt: number;
   /** When it was last written to the store (refreshes keep a shared store's expiry moving). */
   storedAt: number;
@@ -87,6 +90,8 @@ export class FlowCollector {
   #misses = new Map<string, TemplateKey>();
   #storeFailed = false;
   #now = 0;
+  /** The last exporter / version / domain / template id seen and their key strings (see #domainKey). */
+  readonly #memo = { exporter: '', version: 0, domain: -1, domainKey: '', templateId: -1, templateKey: '' };
   /** When each missing key was last looked up in the store (input time): a template-less stream asks once a second, not per packet. */
   readonly #lookedUp = new Map<string, number>();
 
@@ -210,7 +215,7 @@ export class FlowCollector {
 
   #context(version: 9 | 10, exportMs: number, uptimeMs: number, now: number, meta: PacketMeta, domain: number): PacketContext {
     this.#now = now;
-    const dk = `${meta.exporter}|${version}|${domain}`;
+    const dk = this.#domainKey(meta.exporter, version, domain);
     const systemInitMs = this.#boot.get(dk) ?? -1;
     const samplers = this.#samplers.get(dk);
     return { version, exportMs, uptimeMs, eventTime: now, dvcIp: meta.dvcIp, dvcPort: meta.dvcPort, domain, systemInitMs, samplers, idPrefix: packetIdPrefix(version, meta.exporter, domain, now, exportMs, uptimeMs, systemInitMs, samplers?.get(-1) ?? 0) };
@@ -285,7 +290,8 @@ export class FlowCollector {
     } else {
       this.stats.templates++;
       if (had !== undefined) this.#cache.delete(k);
-      this.#cache.set(k, { plan: planTemplate(stored.template), receivedAt: stored.receivedAt, storedAt: stored.receivedAt });
+      const plan = planTemplate(stored.template);
+      this.#cache.set(k, { plan, fast: compileRecord(plan.template, plan.actions, plan.keys, plan.types, plan.eventKeys), receivedAt: stored.receivedAt, storedAt: stored.receivedAt });
       this.#byAddress.set(addressKey(stored.key), k);
       const max = this.#o.maxCachedTemplates ?? 65536;
       if (this.#cache.size > max) this.#cache.delete(this.#cache.keys().next().value!);
@@ -299,7 +305,7 @@ export class FlowCollector {
     this.#writes.push(op);
   }
 
-  #lookup(key: TemplateKey, keyString: string, now: number): FieldPlan | undefined {
+  #lookup(key: TemplateKey, keyString: string, now: number): Cached | undefined {
     let c = this.#cache.get(keyString);
     if (c === undefined) {
       // Some exporters send from several source ports (ipt_netflow: one socket per CPU). An exact match on
@@ -314,26 +320,76 @@ export class FlowCollector {
       this.#cache.delete(keyString);
       return undefined;
     }
-    return c.plan;
+    return c;
+  }
+
+  /**
+   * `exporter|version|domain` of the packet being decoded. Consecutive packets mostly come from the same exporter
+   * and domain: the last key is kept, so that the map look-ups hash a string they have seen instead of a new one.
+   */
+  #domainKey(exporter: string, version: number, domain: number): string {
+    const m = this.#memo;
+    if (exporter !== m.exporter || version !== m.version || domain !== m.domain) {
+      m.exporter = exporter;
+      m.version = version;
+      m.domain = domain;
+      m.domainKey = `${exporter}|${version}|${domain}`;
+      m.templateId = -1;
+    }
+    return m.domainKey;
   }
 
   #dataSet(p: Uint8Array, o: number, end: number, templateId: number, version: 9 | 10, ctx: PacketContext, meta: PacketMeta, events: OdmEvent[], issues: Issue[]): void {
+    // The template key string, kept from the last data set of this exporter and domain when the id is the same.
+    const dk = this.#domainKey(meta.exporter, version, ctx.domain);
+    const m = this.#memo;
+    if (m.templateId !== templateId) {
+      m.templateId = templateId;
+      m.templateKey = `${dk}|${templateId}`;
+    }
+    const ks = m.templateKey;
+    const hit = this.#cache.get(ks);
+    if (hit !== undefined && !(this.#o.ttlMs > 0 && ctx.eventTime - hit.receivedAt > this.#o.ttlMs)) {
+      this.#records(p, o, end, hit, ctx, meta.ordinal, events, issues, meta.source, meta.offset, o);
+      return;
+    }
     const key: TemplateKey = { exporter: meta.exporter, version, domain: ctx.domain, templateId };
-    const ks = templateKeyString(key);
-    const plan = this.#lookup(key, ks, ctx.eventTime);
-    if (plan === undefined) {
+    const cached = this.#lookup(key, ks, ctx.eventTime);
+    if (cached === undefined) {
       const set: PendingSet = { key, keyString: ks, addressKey: addressKey(key), body: Uint8Array.from(p.subarray(o, end)), ctx, ordinal: meta.ordinal, bodyOffset: o, source: meta.source, offset: meta.offset === undefined ? undefined : meta.offset + o - 4, at: ctx.eventTime };
       for (const lost of this.#pending.add(set)) this.#quarantine(lost, lost === set ? 'it is larger than the pending buffer' : 'the pending buffer was full (oldest sets go first)', issues);
       this.#misses.set(ks, key);
       return;
     }
-    this.#records(p, o, end, plan, ctx, meta.ordinal, events, issues, meta.source, meta.offset, o);
+    this.#records(p, o, end, cached, ctx, meta.ordinal, events, issues, meta.source, meta.offset, o);
   }
 
-  #records(b: Uint8Array, o: number, end: number, plan: FieldPlan, ctx: PacketContext, ordinal: number, events: OdmEvent[], issues: Issue[], source: string, packetOffset: number | undefined, ordinalDelta: number): void {
+  #records(b: Uint8Array, o: number, end: number, cached: Cached, ctx: PacketContext, ordinal: number, events: OdmEvent[], issues: Issue[], source: string, packetOffset: number | undefined, ordinalDelta: number): void {
+    const plan = cached.plan;
     const min = plan.minLength;
     const base = ordinal * 65536 - o + ordinalDelta;
     const options = plan.template.options;
+    const fast = cached.fast;
+    if (fast !== undefined) {
+      // Fixed-length records through the template's compiled decoder; a record it leaves (a rare value) goes
+      // through the general one, which gives the same event.
+      const templateId = plan.template.templateId;
+      const keepRaw = this.#o.keepRaw;
+      const length = plan.recordLength;
+      let n = 0;
+      for (; end - o >= length; o += length) {
+        const id = recordId(ctx.idPrefix, templateId, base + o, b, o, o + length);
+        let e = fast(b, o, ctx, id);
+        if (e === undefined) {
+          e = dataRecordToEvent(b, o, end, plan, ctx)!;
+          e.event_id = id;
+        }
+        if (keepRaw) e.raw = Buffer.from(b.buffer, b.byteOffset + o, length).toString('hex');
+        events.push(e);
+        n++;
+      }
+      this.stats.records += n;
+    }
     while (end - o >= min && min > 0) {
       if (options) {
         const values = optionsRecord(b, o, end, plan);
@@ -389,10 +445,10 @@ export class FlowCollector {
   }
 
   #decodePending(set: PendingSet, events: OdmEvent[], issues: Issue[]): void {
-    const plan = this.#lookup(set.key, set.keyString, set.at);
-    if (plan === undefined) return;
+    const cached = this.#lookup(set.key, set.keyString, set.at);
+    if (cached === undefined) return;
     this.stats.pendingDecoded++;
-    this.#records(set.body, 0, set.body.length, plan, set.ctx, set.ordinal, events, issues, set.source, set.offset === undefined ? undefined : set.offset + 4, set.bodyOffset);
+    this.#records(set.body, 0, set.body.length, cached, set.ctx, set.ordinal, events, issues, set.source, set.offset === undefined ? undefined : set.offset + 4, set.bodyOffset);
   }
 
   #quarantine(set: PendingSet, why: string, issues: Issue[]): void {

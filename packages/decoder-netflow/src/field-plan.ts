@@ -84,6 +84,8 @@ export interface FieldPlan {
    * are deleted, on that rare path only.
    */
   readonly create: () => Record<string, unknown>;
+  /** The keys `create` makes, in order (empty for options templates). */
+  readonly eventKeys: readonly string[];
 }
 
 /** The ODM keys each action fills. */
@@ -124,7 +126,8 @@ export const ACTION_KEYS: Record<number, readonly string[]> = {
 
 const SAFE_KEY = /^[a-z][a-z0-9_]*$/;
 
-function buildFactory(t: TemplateRecord, actions: Uint8Array): () => Record<string, unknown> {
+/** The keys of a template's event object, in order: the ones every flow has, then each action's, then the times. */
+function eventKeysOf(t: TemplateRecord, actions: Uint8Array): string[] {
   const keys: string[] = ['event_id', 'event_kind', 'event_time', 'src_ip', 'dst_ip'];
   let uptime = false;
   let absolute = false;
@@ -136,6 +139,10 @@ function buildFactory(t: TemplateRecord, actions: Uint8Array): () => Record<stri
   if ((uptime && t.version === 9) || absolute) keys.push('begin_time', 'end_time');
   keys.push('flow_version', 'flow_domain_id');
   for (const k of keys) if (!SAFE_KEY.test(k)) throw new Error(`internal: unsafe event key ${k}`);
+  return keys;
+}
+
+function buildFactory(keys: readonly string[]): () => Record<string, unknown> {
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
   return new Function(`return { ${keys.map((k) => (k === 'event_kind' ? "event_kind: 'flow'" : `${k}: null`)).join(', ')} };`) as () => Record<string, unknown>;
 }
@@ -330,5 +337,6 @@ export function planTemplate(t: TemplateRecord): FieldPlan {
     }
     keep(F.RAW, rawKey(f));
   }
-  return { template: t, actions, keys, types, recordLength: variable ? -1 : fixed, minLength: min, hasAddress, create: t.options ? () => ({}) : buildFactory(t, actions) };
+  const eventKeys = t.options ? [] : eventKeysOf(t, actions);
+  return { template: t, actions, keys, types, recordLength: variable ? -1 : fixed, minLength: min, hasAddress, eventKeys, create: t.options ? () => ({}) : buildFactory(eventKeys) };
 }

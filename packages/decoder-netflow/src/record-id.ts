@@ -18,11 +18,26 @@ const C2 = 0xab0e9789;
 const C3 = 0x38b34ae5;
 const C4 = 0xa1e38b93;
 
+/** The context bytes hashed for a packet: fixed fields, then the exporter's UTF-8 (kept while the exporter is the same). */
+let ctxBytes = new Uint8Array(44 + 64);
+let ctxView = new DataView(ctxBytes.buffer);
+let ctxExporter = '';
+let ctxExporterLength = 0;
+
 /** The 128-bit digest of what every record of a packet shares (four 32-bit lanes). */
 export function packetIdPrefix(version: number, exporter: string, domain: number, eventTime: number, exportMs: number, uptimeMs: number, systemInitMs: number, sampling: number): Uint32Array {
-  const ex = encoder.encode(exporter);
-  const p = new Uint8Array(44 + ex.length);
-  const v = new DataView(p.buffer);
+  if (exporter !== ctxExporter) {
+    const ex = encoder.encode(exporter);
+    if (44 + ex.length > ctxBytes.length) {
+      ctxBytes = new Uint8Array(44 + ex.length);
+      ctxView = new DataView(ctxBytes.buffer);
+    }
+    ctxBytes.set(ex, 44);
+    ctxExporter = exporter;
+    ctxExporterLength = ex.length;
+  }
+  const p = ctxBytes;
+  const v = ctxView;
   p[0] = 0x4e;
   p[1] = version;
   v.setUint32(2, domain >>> 0);
@@ -31,10 +46,9 @@ export function packetIdPrefix(version: number, exporter: string, domain: number
   v.setFloat64(22, uptimeMs);
   v.setFloat64(30, systemInitMs);
   v.setUint32(38, sampling >>> 0);
-  v.setUint16(42, ex.length);
-  p.set(ex, 44);
+  v.setUint16(42, ctxExporterLength);
   const digest = new Uint32Array(4);
-  murmur3x86128(p, p.length, SEED, digest);
+  murmur3x86128(p, 44 + ctxExporterLength, SEED, digest);
   return digest;
 }
 

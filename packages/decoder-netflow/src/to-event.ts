@@ -7,6 +7,9 @@ import type { FlowEvent } from '@sightline/core';
 import { ipv6String, macString } from '@sightline/capture';
 import { hex, ntpMillis, sint, text, u16, u32, uint } from './wire/bytes.js';
 import { ACTION_KEYS, F, type FieldPlan } from './field-plan.js';
+import { ipv4String } from './ipv4-text.js';
+
+export { ipv4String };
 
 export type Attrs = Record<string, string | number | boolean | null>;
 
@@ -81,28 +84,6 @@ export function typedValue(b: Uint8Array, o: number, len: number, type: string):
     default:
       return hex(b, o, len);
   }
-}
-
-const DEC: string[] = Array.from({ length: 256 }, (_, i) => String(i));
-
-/**
- * A small direct-mapped cache of address texts: flow records repeat the same addresses (servers, gateways,
- * next hops, the exporter's own networks), and a hit costs a multiply and a compare instead of a new string.
- */
-const IP_SLOTS = 4096;
-const ipKeys = new Uint32Array(IP_SLOTS);
-const ipTexts: string[] = new Array<string>(IP_SLOTS).fill('');
-
-/** Dotted IPv4 text (a table of the 256 byte values; no number formatting per address). */
-export function ipv4String(b: Uint8Array, o: number): string {
-  const k = ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
-  const slot = Math.imul(k, 0x9e3779b1) >>> 20;
-  const hit = ipTexts[slot]!;
-  if (ipKeys[slot] === k && hit !== '') return hit;
-  const s = DEC[b[o]!]! + '.' + DEC[b[o + 1]!]! + '.' + DEC[b[o + 2]!]! + '.' + DEC[b[o + 3]!]!;
-  ipKeys[slot] = k;
-  ipTexts[slot] = s;
-  return s;
 }
 
 function isZeroAddress(a: string): boolean {
@@ -528,6 +509,12 @@ export function fixedRecordToEvent(b: Uint8Array, o: number, ctx: PacketContext,
   const begin = uptimeToEpoch(ctx.exportMs, ctx.uptimeMs, first);
   const end = uptimeToEpoch(ctx.exportMs, ctx.uptimeMs, last);
   const v1 = v === 1;
+  if (v === 5 && begin >= 0 && end >= begin && b[o + 44]! <= 32 && b[o + 45]! <= 32) {
+    const proto = b[o + 38]!;
+    const srcPort = u16(b, o + 32);
+    const dstPort = u16(b, o + 34);
+    if (!((proto === 1 || proto === 58) && dstPort > 0 && srcPort === 0)) return v5Event(b, o, ctx, sampling, begin, end, srcPort, dstPort, proto);
+  }
   // One literal for the fields every v1/v5/v7 record has, then the optional ones in a fixed order: one object
   // shape per kind of packet, and never a `delete` (it turns an object into a slow dictionary).
   const e = {
@@ -568,4 +555,27 @@ export function fixedRecordToEvent(b: Uint8Array, o: number, ctx: PacketContext,
   if (v === 7) (e.additional_attrs ??= {})['routerSc'] = ipv4String(b, o + 48);
   icmpFromPort(e);
   return e;
+}
+
+/**
+ * The common NetFlow v5 record (times that place, masks that fit, not ICMP): the event in one literal with the
+ * keys in the order `fixedRecordToEvent` adds them, so that it is made in one allocation (the four combinations
+ * of sampling and exporter address each have theirs).
+ */
+function v5Event(b: Uint8Array, o: number, ctx: PacketContext, sampling: number, begin: number, end: number, srcPort: number, dstPort: number, proto: number): FlowEvent {
+  const srcIp = ipv4String(b, o);
+  const dstIp = ipv4String(b, o + 4);
+  const nextHop = ipv4String(b, o + 8);
+  const flags = b[o + 37]!;
+  const tos = b[o + 39]!;
+  if (ctx.dvcIp !== undefined) {
+    if (sampling > 0) {
+      return { event_id: '', event_kind: 'flow', event_time: ctx.eventTime, src_ip: srcIp, dst_ip: dstIp, flow_next_hop: nextHop, flow_input: u16(b, o + 12), flow_output: u16(b, o + 14), flow_in_packets: u32(b, o + 16), in_bytes: u32(b, o + 20), src_port: srcPort, dst_port: dstPort, net_flags: flags, n_proto: proto, src_tos: tos, flow_version: 5, flow_domain_id: ctx.domain, begin_time: begin, end_time: end, duration: end - begin, src_asn: u16(b, o + 40), dst_asn: u16(b, o + 42), src_mask: b[o + 44]!, dst_mask: b[o + 45]!, flow_sampling_rate: sampling, dvc_ip: ctx.dvcIp, dvc_port: ctx.dvcPort ?? 0 } as FlowEvent;
+    }
+    return { event_id: '', event_kind: 'flow', event_time: ctx.eventTime, src_ip: srcIp, dst_ip: dstIp, flow_next_hop: nextHop, flow_input: u16(b, o + 12), flow_output: u16(b, o + 14), flow_in_packets: u32(b, o + 16), in_bytes: u32(b, o + 20), src_port: srcPort, dst_port: dstPort, net_flags: flags, n_proto: proto, src_tos: tos, flow_version: 5, flow_domain_id: ctx.domain, begin_time: begin, end_time: end, duration: end - begin, src_asn: u16(b, o + 40), dst_asn: u16(b, o + 42), src_mask: b[o + 44]!, dst_mask: b[o + 45]!, dvc_ip: ctx.dvcIp, dvc_port: ctx.dvcPort ?? 0 } as FlowEvent;
+  }
+  if (sampling > 0) {
+    return { event_id: '', event_kind: 'flow', event_time: ctx.eventTime, src_ip: srcIp, dst_ip: dstIp, flow_next_hop: nextHop, flow_input: u16(b, o + 12), flow_output: u16(b, o + 14), flow_in_packets: u32(b, o + 16), in_bytes: u32(b, o + 20), src_port: srcPort, dst_port: dstPort, net_flags: flags, n_proto: proto, src_tos: tos, flow_version: 5, flow_domain_id: ctx.domain, begin_time: begin, end_time: end, duration: end - begin, src_asn: u16(b, o + 40), dst_asn: u16(b, o + 42), src_mask: b[o + 44]!, dst_mask: b[o + 45]!, flow_sampling_rate: sampling } as FlowEvent;
+  }
+  return { event_id: '', event_kind: 'flow', event_time: ctx.eventTime, src_ip: srcIp, dst_ip: dstIp, flow_next_hop: nextHop, flow_input: u16(b, o + 12), flow_output: u16(b, o + 14), flow_in_packets: u32(b, o + 16), in_bytes: u32(b, o + 20), src_port: srcPort, dst_port: dstPort, net_flags: flags, n_proto: proto, src_tos: tos, flow_version: 5, flow_domain_id: ctx.domain, begin_time: begin, end_time: end, duration: end - begin, src_asn: u16(b, o + 40), dst_asn: u16(b, o + 42), src_mask: b[o + 44]!, dst_mask: b[o + 45]! } as FlowEvent;
 }

@@ -267,3 +267,29 @@ describe('inputs and detection', () => {
     await decoder.close();
   });
 });
+
+describe('live datagram sources', () => {
+  it('hands on a partly filled batch while a quiet exporter sends nothing more, and the rest after it resumes', async () => {
+    const packet = (src: string): Uint8Array => v5Packet({ uptime: 10_000, secs: SECS, flows: [{ src, dst: '10.0.0.2', packets: 1, bytes: 60, first: 5000, last: 9000, srcPort: 1000, dstPort: 53, proto: 17 }] });
+    let resume: () => void = () => undefined;
+    const quiet = new Promise<void>((r) => (resume = r));
+    const source: InputSource = {
+      name: 'live',
+      framing: 'datagram',
+      async *chunks(): AsyncGenerator<InputChunk> {
+        yield { bytes: packet('10.0.0.1'), offset: 0, receivedAt: SECS * 1000, peer: { address: '192.0.2.1', port: 2055 } };
+        yield { bytes: packet('10.0.0.3'), offset: 1, receivedAt: SECS * 1000 + 1, peer: { address: '192.0.2.1', port: 2055 } };
+        await quiet; // the exporter goes quiet until the first batch has been handed on
+        yield { bytes: packet('10.0.0.5'), offset: 2, receivedAt: SECS * 1000 + 2, peer: { address: '192.0.2.1', port: 2055 } };
+      },
+    };
+    const { decoder, ctx } = await makeDecoder();
+    const batches: string[][] = [];
+    for await (const b of decoder.decode(source, { ...ctx, batchSize: 1000, keepRaw: false })) {
+      batches.push(b.events.map((e) => e.src_ip as string));
+      resume();
+    }
+    await decoder.close();
+    expect(batches).toEqual([['10.0.0.1', '10.0.0.3'], ['10.0.0.5']]);
+  });
+});

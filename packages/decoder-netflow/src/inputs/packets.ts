@@ -6,7 +6,6 @@ import { Batcher } from './batches.js';
 
 /** Longest a decoded event waits in a partly filled batch on a live datagram source. */
 const FLUSH_MS = 200;
-const NOT_YET = Promise.resolve('not-yet' as const);
 
 /**
  * Export packets from a datagram source (the runtime's udp input, or a replay): each chunk is one packet, its
@@ -17,26 +16,28 @@ export async function* decodeDatagrams(source: InputSource, collector: FlowColle
   const it = source.chunks()[Symbol.asyncIterator]();
   let next = it.next();
   let since = 0; // when the oldest thing in the batch was decoded
+  // One flush timer per partly filled batch (armed when it gets its first event, cleared when it is handed on),
+  // not one per datagram: a busy exporter's datagrams are taken as they come, the timer only wins when it is quiet.
+  let flush: Promise<'timeout'> | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const disarm = (): void => {
+    clearTimeout(timer);
+    timer = undefined;
+    flush = undefined;
+  };
   for (;;) {
     if (signal.aborted) break;
     let r: IteratorResult<InputChunk>;
     if (batch.events.length + batch.issues.length === 0) r = await next;
     else {
-      // A datagram already waiting (a busy exporter, a replay) is taken without arming a timer.
-      const ready = await Promise.race([next, NOT_YET]);
-      if (ready !== 'not-yet') r = ready;
-      else {
-        const wait = Math.max(0, FLUSH_MS - (Date.now() - since));
-        let timer: NodeJS.Timeout | undefined;
-        const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), wait)));
-        const got = await Promise.race([next, timeout]);
-        clearTimeout(timer);
-        if (got === 'timeout') {
-          yield* batch.take(true);
-          continue;
-        }
-        r = got;
+      flush ??= new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), Math.max(0, FLUSH_MS - (Date.now() - since)))));
+      const got = await Promise.race([next, flush]);
+      if (got === 'timeout') {
+        disarm();
+        yield* batch.take(true);
+        continue;
       }
+      r = got;
     }
     if (r.done === true) break;
     next = it.next();
@@ -57,7 +58,9 @@ export async function* decodeDatagrams(source: InputSource, collector: FlowColle
     if (before === 0 && batch.events.length + batch.issues.length > 0) since = Date.now();
     if (batch.full) yield* batch.take();
     else if (batch.events.length + batch.issues.length > 0 && Date.now() - since >= FLUSH_MS) yield* batch.take(true);
+    if (batch.events.length + batch.issues.length === 0) disarm();
   }
+  disarm();
   if (signal.aborted) void it.return?.(undefined)?.catch(() => undefined); // let a live source close its socket
   await collector.finish(batch.events, batch.issues);
   yield* batch.take(true);
