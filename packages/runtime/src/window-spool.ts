@@ -5,11 +5,18 @@ import { fileSource } from './inputs/file-input.js';
 
 const FLUSH_AT = 1 << 20;
 
+/** A model window whose events were spooled: what `PipelineStages.runModel` needs of it. */
+export interface SpooledWindow {
+  readonly start: number;
+  readonly end: number;
+  view(kinds: readonly EventKind[], batchSize: number): ModelWindow;
+}
+
 /**
  * The events of one model window, spooled to disk as they arrive so that a window far larger than memory can
  * be handed to the models, which may read it several times (fit, then score).
  */
-export class WindowSpool {
+export class WindowSpool implements SpooledWindow {
   readonly start: number;
   readonly end: number;
   readonly path: string;
@@ -61,16 +68,29 @@ export class WindowSpool {
   /** The window as the models see it: only the kinds they take, streamed in batches. */
   view(kinds: readonly EventKind[], batchSize: number): ModelWindow {
     const count = kinds.reduce((n, k) => n + (this.counts.get(k) ?? 0), 0);
-    const path = this.path;
-    const hasFile = this.total > 0;
-    const wanted = new Set(kinds);
-    return {
-      start: this.start,
-      end: this.end,
-      count,
-      async *batches() {
-        if (!hasFile || count === 0) return;
-        let batch: OdmEvent[] = [];
+    return spoolView(this.start, this.end, this.total > 0 ? [this.path] : [], count, kinds, batchSize);
+  }
+
+  async remove(): Promise<void> {
+    await this.seal();
+    await rm(this.path, { force: true });
+  }
+}
+
+/**
+ * A model window over spool files (one JSON event a line), read in the order given: only the kinds the model
+ * takes, in batches, as often as the model asks. `count` is how many events of those kinds the files hold.
+ */
+export function spoolView(start: number, end: number, paths: readonly string[], count: number, kinds: readonly EventKind[], batchSize: number): ModelWindow {
+  const wanted = new Set(kinds);
+  return {
+    start,
+    end,
+    count,
+    async *batches() {
+      if (count === 0) return;
+      let batch: OdmEvent[] = [];
+      for (const path of paths) {
         for await (const lines of readLines(await fileSource(path), { maxLineBytes: 64 * 1024 * 1024 })) {
           for (const l of lines) {
             if (l.text === '') continue;
@@ -83,13 +103,8 @@ export class WindowSpool {
             }
           }
         }
-        if (batch.length > 0) yield batch;
-      },
-    };
-  }
-
-  async remove(): Promise<void> {
-    await this.seal();
-    await rm(this.path, { force: true });
-  }
+      }
+      if (batch.length > 0) yield batch;
+    },
+  };
 }
