@@ -101,6 +101,26 @@ function timed(args) {
   });
 }
 
+/** The alerts a run delivered (window, model, rank, event, score), sorted: both runners must give the same. */
+function alertsUnder(root) {
+  const out = [];
+  const walk = (d) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (p.includes('/alerts/') && p.endsWith('.ndjson')) {
+        for (const l of readFileSync(p, 'utf8').split('\n')) {
+          if (l === '') continue;
+          const a = JSON.parse(l);
+          out.push(`${a.score_window_start}/${a.score_model}/${a.score_rank}/${a.event_id}/${a.score_value}`);
+        }
+      }
+    }
+  };
+  walk(root);
+  return out.sort().join('\n');
+}
+
 const resetState = () => rmSync(join(dir, 'runs'), { recursive: true, force: true });
 const clearTemplates = async () => {
   const keys = await redis.keys(`clbench-${process.pid}:templates:*`);
@@ -127,7 +147,7 @@ async function local() {
   const ms = performance.now() - t0;
   clearInterval(poll);
   if (code !== 0) throw new Error(`sightline run exited ${code}: ${logs}`);
-  return { ms, cpu: { main: last.main, threads: last.all - last.main, redis: cpuOf(redisPid) - r0 } };
+  return { ms, cpu: { main: last.main, threads: last.all - last.main, redis: cpuOf(redisPid) - r0 }, alerts: alertsUnder(join(dir, 'runs')) };
 }
 
 async function cluster(workers) {
@@ -163,7 +183,7 @@ async function cluster(workers) {
   for (const p of procs) p.kill('SIGTERM');
   await Promise.all(procs.map((p) => new Promise((r) => (p.exitCode !== null ? r() : p.once('exit', r)))));
   const events = Number(/done: (\d+) events/.exec(s.text)?.[1]);
-  return { ms: s.ms, cpu, redisPeakMiB: (peak - base) / 2 ** 20, events };
+  return { ms: s.ms, cpu, redisPeakMiB: (peak - base) / 2 ** 20, events, alerts: alertsUnder(join(dir, 'shared', 'submissions')) };
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -173,6 +193,8 @@ for (let i = 0; i < REPEAT; i++) {
     const load = loadavg()[0];
     const r = m === 'local' ? await local() : await cluster(Number(m));
     results[m].push({ ...r, load });
+    const ref = results.local?.[0]?.alerts;
+    if (ref !== undefined && r.alerts !== ref) throw new Error(`${m} worker(s) delivered other alerts than the LocalRunner (${r.alerts.split('\n').length} vs ${ref.split('\n').length})`);
     const cpu = Object.entries(r.cpu).map(([k, v]) => `${k} ${v.toFixed(1)}s`).join(', ');
     console.error(`  run ${i + 1} ${m === 'local' ? 'LocalRunner' : `${m} worker(s)`}: ${(r.ms / 1000).toFixed(1)}s, CPU ${cpu}${r.redisPeakMiB === undefined ? '' : `, Redis +${r.redisPeakMiB.toFixed(1)} MiB`} (load ${load.toFixed(1)})`);
   }
@@ -196,5 +218,6 @@ for (const m of MODES) {
   console.log(`  ${label.padEnd(30)} ${fmt((events * 1000) / ms).padStart(8)} events/s${ratio}${mem}`);
   console.log(`  ${''.padEnd(30)} CPU s: ${cpu}`);
 }
+if (results.local !== undefined) console.log(`  alerts: the same ${results.local[0].alerts.split('\n').length} (window, model, rank, event, score) from every runner`);
 console.log(`  load average during the runs: ${Object.values(results).flat().map((r) => r.load.toFixed(1)).join(' ')}`);
 if (KEEP === undefined) rmSync(dir, { recursive: true, force: true });

@@ -68,29 +68,16 @@ export class WindowSpool implements SpooledWindow {
   /** The window as the models see it: only the kinds they take, streamed in batches. */
   view(kinds: readonly EventKind[], batchSize: number): ModelWindow {
     const count = kinds.reduce((n, k) => n + (this.counts.get(k) ?? 0), 0);
-    return spoolView(this.start, this.end, this.total > 0 ? [this.path] : [], count, kinds, batchSize);
-  }
-
-  async remove(): Promise<void> {
-    await this.seal();
-    await rm(this.path, { force: true });
-  }
-}
-
-/**
- * A model window over spool files (one JSON event a line), read in the order given: only the kinds the model
- * takes, in batches, as often as the model asks. `count` is how many events of those kinds the files hold.
- */
-export function spoolView(start: number, end: number, paths: readonly string[], count: number, kinds: readonly EventKind[], batchSize: number): ModelWindow {
-  const wanted = new Set(kinds);
-  return {
-    start,
-    end,
-    count,
-    async *batches() {
-      if (count === 0) return;
-      let batch: OdmEvent[] = [];
-      for (const path of paths) {
+    const path = this.path;
+    const hasFile = this.total > 0;
+    const wanted = new Set(kinds);
+    return {
+      start: this.start,
+      end: this.end,
+      count,
+      async *batches() {
+        if (!hasFile || count === 0) return;
+        let batch: OdmEvent[] = [];
         for await (const lines of readLines(await fileSource(path), { maxLineBytes: 64 * 1024 * 1024 })) {
           for (const l of lines) {
             if (l.text === '') continue;
@@ -103,8 +90,13 @@ export function spoolView(start: number, end: number, paths: readonly string[], 
             }
           }
         }
-      }
-      if (batch.length > 0) yield batch;
-    },
-  };
+        if (batch.length > 0) yield batch;
+      },
+    };
+  }
+
+  async remove(): Promise<void> {
+    await this.seal();
+    await rm(this.path, { force: true });
+  }
 }

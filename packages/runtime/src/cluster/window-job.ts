@@ -8,9 +8,9 @@ import { FileDeadLetterStore, FileQuarantineStore } from '../file-stores.js';
 import { type ModelReport, PipelineStages } from '../pipeline-stages.js';
 import { RatingsStore } from '../ratings-store.js';
 import type { WindowReport } from '../summary.js';
-import { type SpooledWindow, spoolView } from '../window-spool.js';
+import type { SpooledWindow } from '../window-spool.js';
 import { connectRedis } from './connection.js';
-import { type SpooledWindows, spoolFile } from './input-spool.js';
+import { type SpooledWindows, spoolFile, spooledWindowView } from './input-spool.js';
 import { MODEL_QUEUE, clusterKeys, jobIdPart } from './keys.js';
 import { configHash } from './submit.js';
 import type { WindowJobData } from './submit.js';
@@ -300,7 +300,7 @@ async function runModelJob(data: ModelJobData, env: WorkerEnvironment, logger: L
       const window: SpooledWindow = {
         start: w.start,
         end: w.start + size,
-        view: (kinds, batchSize) => spoolView(w.start, w.start + size, files, kinds.reduce((n, k) => n + (w.counts[k] ?? 0), 0), kinds, batchSize),
+        view: (kinds, batchSize) => spooledWindowView(w.start, w.start + size, files, kinds.reduce((n, k) => n + (w.counts[k] ?? 0), 0), kinds, batchSize),
       };
       const { report, alerts } = await st.rankModel(m, window, ratings);
       text += `${JSON.stringify({ start: w.start, report, alerts })}\n`;
