@@ -76,6 +76,8 @@ function uploadedSource(name: string, submission: string, index: number, blobs: 
           const count = await redis.get(keys.pieces(submission, index));
           if (count !== null) {
             if (piece >= Number(count)) return;
+            // The piece and the count may both have arrived since we looked for the piece: look once more.
+            if ((await blobs.find(pieceId(submission, index, piece))) !== undefined) continue;
             throw new SightlineError('SL_CLUSTER_PAYLOAD_EXPIRED', `piece ${piece} of ${name} is no longer in Redis (expired after cluster.blob_ttl, or already consumed)`, { stage: 'runtime' });
           }
           if ((await redis.exists(keys.uploading(submission))) === 0) {
