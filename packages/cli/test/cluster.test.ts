@@ -108,7 +108,8 @@ describe.skipIf(!redisUp)(`BullMQ job graph${redisUp ? '' : ' (skipped: no Redis
         'inputs: [{ type: file, path: "in/*.ndjson" }]',
         'batch_size: 250',
         'window: { size: 1h }',
-        'models: [{ use: rarity, top_n: 10 }]',
+        // Two models: the BullMQ runner fits them in separate model jobs and delivers their alerts together.
+        'models: [{ use: rarity, top_n: 10 }, { use: heuristics, top_n: 10 }]',
         'sinks:',
         '  - { use: file, name: events, config: { format: ndjson } }',
         '  - { use: file, name: alerts, deliver: alerts, config: { format: ndjson, path: "alerts/{kind}" } }',
@@ -131,8 +132,8 @@ describe.skipIf(!redisUp)(`BullMQ job graph${redisUp ? '' : ' (skipped: no Redis
         .split('\n')
         .filter((l) => l !== '')
         .map((l) => {
-          const a = JSON.parse(l) as { event_id: string; score_rank: number; score_value: number; score_window_start: number };
-          return `${a.score_window_start}/${a.score_rank}/${a.event_id}/${a.score_value}`;
+          const a = JSON.parse(l) as { event_id: string; score_model: string; score_rank: number; score_value: number; score_window_start: number };
+          return `${a.score_window_start}/${a.score_model}/${a.score_rank}/${a.event_id}/${a.score_value}`;
         });
     const localAlerts = filesIn(join(dir, 'out', 'local', 'alerts')).flatMap(alertKey).sort();
 

@@ -27,7 +27,7 @@ import { ratingFor } from './ratings-store.js';
 import type { AlertBrief, Counts, SinkReport, ViolationReport, WindowReport } from './summary.js';
 import { TopN } from './top-n.js';
 import { BoundaryValidator } from './validator.js';
-import type { WindowSpool } from './window-spool.js';
+import type { SpooledWindow, WindowSpool } from './window-spool.js';
 
 const RAW_LIMIT = 4096;
 
@@ -227,11 +227,31 @@ export class PipelineStages {
    * the top N per kind (memory bounded by N whatever the window), and deliver them as alerts with their score
    * block. Failures are reported and quarantined; the window's events were delivered already.
    */
-  async runModel(m: Step<'model', PipelineSpec['models'][number]>, w: WindowSpool, ratings: readonly Rating[]): Promise<ModelReport> {
+  async runModel(m: Step<'model', PipelineSpec['models'][number]>, w: SpooledWindow, ratings: readonly Rating[]): Promise<ModelReport> {
+    const { report, alerts } = await this.rankModel(m, w, ratings);
+    // Nothing to deliver when the window had none of its kinds, or fitting or scoring failed (reported already).
+    if (report.error !== undefined || report.state === undefined) return report;
+    await this.deliverAlerts(m.spec.name, w, alerts, report.scored);
+    return report;
+  }
+
+  /** Counts and delivers a model's ranked alerts for a window (what `runModel` does after `rankModel`). */
+  async deliverAlerts(step: string, w: { readonly start: number; readonly end: number }, alerts: readonly OdmEvent[], scored: number): Promise<void> {
+    this.counts.alerts += alerts.length;
+    await this.deliver('alerts', alerts);
+    this.logger.info(`window ${new Date(w.start).toISOString()}..${new Date(w.end).toISOString()}: model "${step}" scored ${scored} events, ${alerts.length} alerts`);
+  }
+
+  /**
+   * The first half of `runModel`: fit (warm start, state persisted), score, rank and check the alerts, without
+   * delivering them. The BullMQ runner fits different models of a window on different workers this way and
+   * delivers their alerts in the model order `runModel` would.
+   */
+  async rankModel(m: Step<'model', PipelineSpec['models'][number]>, w: SpooledWindow, ratings: readonly Rating[]): Promise<{ report: ModelReport; alerts: OdmEvent[] }> {
     const model = m.instance;
     const view = w.view(model.kinds, this.spec.batchSize);
     const base = { step: m.spec.name, events: view.count };
-    if (view.count === 0) return { ...base, scored: 0, alerts: 0 };
+    if (view.count === 0) return { report: { ...base, scored: 0, alerts: 0 }, alerts: [] };
     const store = new ModelStateStore(join(m.ctx.stateDir, 'states'));
     let previous;
     try {
@@ -248,7 +268,7 @@ export class PipelineStages {
       const message = `model "${m.spec.name}" could not be fitted on window ${windowLabel}: ${describeCause(e)}`;
       await this.quarantineIssues([{ code: 'SL_MODEL_FIT_FAILED', message }], 'model', m.manifest.name);
       this.logger.error(message);
-      return { ...base, scored: 0, alerts: 0, error: message };
+      return { report: { ...base, scored: 0, alerts: 0, error: message }, alerts: [] };
     }
     const statePath = await store.save(state);
     let reportPath: string | undefined;
@@ -293,7 +313,7 @@ export class PipelineStages {
       const message = `model "${m.spec.name}" failed scoring window ${windowLabel}: ${describeCause(e)}`;
       await this.violate(m.spec.name, m.manifest.name, message, [], 'SL_MODEL_SCORE_FAILED');
       this.logger.error(message);
-      return { ...base, scored, alerts: 0, state: statePath, error: message };
+      return { report: { ...base, scored, alerts: 0, state: statePath, error: message }, alerts: [] };
     }
     const t2 = this.#now();
     const ranked = [...tops.entries()].sort(([a], [b]) => a.localeCompare(b)).flatMap(([kind, top]) => top.sorted().map((r, index) => ({ ...r, kind, index })));
@@ -320,11 +340,8 @@ export class PipelineStages {
       } as OdmEvent;
     });
     alerts = await this.guard(m, alerts);
-    this.counts.alerts += alerts.length;
-    await this.deliver('alerts', alerts);
-    this.logger.info(`window ${windowLabel}: model "${m.spec.name}" scored ${scored} events, ${alerts.length} alerts`);
     const top = alerts.filter((a) => (a.score_rank ?? 0) <= 3).map(brief);
-    return { ...base, scored, alerts: alerts.length, state: statePath, ...(reportPath === undefined ? {} : { report: reportPath }), fitSeconds: (t1 - t0) / 1000, scoreSeconds: (t2 - t1) / 1000, top };
+    return { report: { ...base, scored, alerts: alerts.length, state: statePath, ...(reportPath === undefined ? {} : { report: reportPath }), fitSeconds: (t1 - t0) / 1000, scoreSeconds: (t2 - t1) / 1000, top }, alerts };
   }
 
   /** Runs every model on a sealed window and flushes the sinks. */

@@ -5,11 +5,18 @@ import { fileSource } from './inputs/file-input.js';
 
 const FLUSH_AT = 1 << 20;
 
+/** A model window whose events were spooled: what `PipelineStages.runModel` needs of it. */
+export interface SpooledWindow {
+  readonly start: number;
+  readonly end: number;
+  view(kinds: readonly EventKind[], batchSize: number): ModelWindow;
+}
+
 /**
  * The events of one model window, spooled to disk as they arrive so that a window far larger than memory can
  * be handed to the models, which may read it several times (fit, then score).
  */
-export class WindowSpool {
+export class WindowSpool implements SpooledWindow {
   readonly start: number;
   readonly end: number;
   readonly path: string;

@@ -22,6 +22,8 @@ export interface WindowJobData {
   readonly submission: string;
   readonly configHash: string;
   readonly inputs: number;
+  /** Set by the window job once it has queued its model jobs: the next run delivers their alerts. */
+  readonly stage?: 'deliver';
 }
 
 /**

@@ -6,13 +6,14 @@ import { UnrecoverableError } from 'bullmq';
 import { SightlineError } from '@sightline/core';
 import { WORKER_ENV, type WindowJobLike, type WorkerEnvironment, runWindowJob } from './window-job.js';
 
-export default async function windowProcessor(job: WindowJobLike): Promise<unknown> {
+export default async function windowProcessor(job: WindowJobLike, token?: string): Promise<unknown> {
   const raw = process.env[WORKER_ENV];
   if (raw === undefined) throw new SightlineError('SL_INTERNAL', `the model worker thread was started without ${WORKER_ENV}`);
   const env = JSON.parse(raw) as WorkerEnvironment;
   try {
-    return await runWindowJob(job, env);
+    return await runWindowJob(job, env, undefined, token);
   } catch (e) {
+    if (e instanceof Error && e.name === 'WaitingChildrenError') throw e;
     // Errors cross the thread boundary as plain data: keep the code in the message, and say when retrying is useless.
     if (SightlineError.is(e)) throw e.retryable ? new Error(`[${e.code}] ${e.message}`) : new UnrecoverableError(`[${e.code}] ${e.message}`);
     throw e;

@@ -1,7 +1,6 @@
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { mkdir, rename, rm } from 'node:fs/promises';
-import { type FileHandle, open } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
@@ -28,6 +27,7 @@ import { decodeBatch, encodeBatch } from './batch-codec.js';
 import { connectRedis, waitForRedis } from './connection.js';
 import { type ClusterKeys, DECODE_QUEUE, MODEL_QUEUE, clusterKeys, sinkQueue } from './keys.js';
 import { type DecodeJobData, configHash, pieceId } from './submit.js';
+import { InputSpool, spoolDir } from './input-spool.js';
 import { type DecodeResult, WORKER_ENV, type WorkerEnvironment, runWindowJob, submissionDir } from './window-job.js';
 
 export type ClusterStage = 'decode' | 'sink' | 'model';
@@ -76,6 +76,8 @@ function uploadedSource(name: string, submission: string, index: number, blobs: 
           const count = await redis.get(keys.pieces(submission, index));
           if (count !== null) {
             if (piece >= Number(count)) return;
+            // The piece and the count may both have arrived since we looked for the piece: look once more.
+            if ((await blobs.find(pieceId(submission, index, piece))) !== undefined) continue;
             throw new SightlineError('SL_CLUSTER_PAYLOAD_EXPIRED', `piece ${piece} of ${name} is no longer in Redis (expired after cluster.blob_ttl, or already consumed)`, { stage: 'runtime' });
           }
           if ((await redis.exists(keys.uploading(submission))) === 0) {
@@ -214,13 +216,15 @@ export class ClusterWorker {
       const concurrency = this.#o.concurrency?.model ?? c.concurrency.model;
       let w: Worker;
       if (this.#o.modelInThread === false) {
-        w = new Worker(MODEL_QUEUE, (job) => runWindowJob(job as never, env, this.#logger).catch((e: unknown) => Promise.reject(asJobError(e))), { ...common, concurrency });
+        w = new Worker(MODEL_QUEUE, (job, token) => runWindowJob(job as never, env, this.#logger, token).catch((e: unknown) => Promise.reject(asJobError(e))), { ...common, concurrency });
       } else {
         process.env[WORKER_ENV] = JSON.stringify(env);
         const processor = fileURLToPath(new URL('../../dist/cluster/window-processor.js', import.meta.url));
         w = new Worker(MODEL_QUEUE, processor, { ...common, concurrency, useWorkerThreads: true });
       }
-      w.on('completed', (job) => void redis.hset(keys.submission(job.data.submission), { state: 'modelled', modelled: Date.now() }));
+      w.on('completed', (job) => {
+        if (job.name === 'window') void redis.hset(keys.submission(job.data.submission), { state: 'modelled', modelled: Date.now() });
+      });
       this.#workers.push(w);
     }
     for (const w of this.#workers) {
@@ -251,7 +255,7 @@ export class ClusterWorker {
     const quarantine = new FileQuarantineStore(qdir);
     const st = new PipelineStages({ spec, pipeline: this.#pipeline!, logger: this.#logger, quarantine, deadLetter: new FileDeadLetterStore(join(dir, 'dead-letter', `decode-${d.index}`)) });
     const source = d.input.upload === true ? uploadedSource(d.input.name, d.submission, d.index, blobs, redis, keys) : await fileSource(d.input.path!);
-    const result = { index: d.index, name: d.input.name, decoder: undefined as string | undefined, bytes: 0, events: 0, issues: 0, batches: 0, spooled: 0 };
+    const result: { -readonly [K in keyof DecodeResult]: DecodeResult[K] } = { index: d.index, name: d.input.name, decoder: undefined, bytes: 0, events: 0, issues: 0, batches: 0, spooled: 0 };
     const counted: InputSource = {
       ...source,
       chunks: async function* () {
@@ -270,12 +274,9 @@ export class ClusterWorker {
     }
     result.decoder = chosen.step;
     const kinds = st0.modelKinds();
-    let spool: FileHandle | undefined;
-    const spoolPath = join(dir, 'spool', `${d.index}.ndjson`);
-    if (kinds.size > 0) {
-      await mkdir(join(dir, 'spool'), { recursive: true });
-      spool = await open(`${spoolPath}.${job.attemptsStarted}-${job.stalledCounter}.tmp`, 'w');
-    }
+    // The events the models take, spooled per model window (by event time) in a folder of this attempt's own,
+    // renamed into place when the job is done: the window job hands the files to the models as they are.
+    const spool = kinds.size > 0 ? new InputSpool(spoolDir(dir, d.index), `${job.attemptsStarted}-${job.stalledCounter}`, spec.window.sizeMs) : undefined;
     const ctx: DecodeContext = { ...stepContext(spec, { name: chosen.step }, this.#logger, join(dir, 'run'), new AbortController().signal), batchSize: spec.batchSize, keepRaw: spec.keepRaw };
     try {
       for await (const batch of chosen.decoder.decode(replay, ctx)) {
@@ -309,26 +310,13 @@ export class ClusterWorker {
             );
           }
         }
-        if (spool !== undefined) {
-          let text = '';
-          for (const e of events) {
-            if (!kinds.has(e.event_kind)) continue;
-            text += `${JSON.stringify(e)}\n`;
-            result.spooled++;
-          }
-          if (text !== '') await spool.appendFile(text);
-        }
+        if (spool !== undefined) result.spooled += await spool.append(events, kinds);
         result.batches++;
         await job.updateProgress({ events: result.events, bytes: result.bytes });
       }
-      if (spool !== undefined) {
-        await spool.sync();
-        await spool.close();
-        spool = undefined;
-        await rename(`${spoolPath}.${job.attemptsStarted}-${job.stalledCounter}.tmp`, spoolPath);
-      }
+      if (spool !== undefined) result.windows = await spool.commit();
     } finally {
-      await spool?.close();
+      await spool?.abandon();
       await quarantine.close();
     }
     // The input's pieces are released when BullMQ has committed this job's completion (the 'completed'
