@@ -1,5 +1,5 @@
 import type { Issue } from '@sightline/core';
-import type { CapturedPacket } from './capture-reader.js';
+import type { CapturedPacket } from './capture-cursor.js';
 import type { IpPacket } from './layers.js';
 
 /** Limits of IP fragment reassembly. Times are capture times (seconds), not wall-clock. */

@@ -1,4 +1,4 @@
-import type { CapturedPacket } from './capture-reader.js';
+import type { CapturedPacket } from './capture-cursor.js';
 
 /** Link-layer types this reader decodes (LINKTYPE_* values). */
 export const LINKTYPE = {

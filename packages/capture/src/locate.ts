@@ -35,15 +35,17 @@ export function newPacketLocation(): PacketLocation {
   return { ipVersion: 4, ipOffset: 0, protocol: 0, transportOffset: 0, ipEnd: 0, truncated: false, srcPort: 0, dstPort: 0 };
 }
 
-function networkOffset(linkType: number, d: Uint8Array): number {
+/** Offset of the network layer in d[s, e) (absolute), -1 not IP, -2 complex. */
+function networkOffset(linkType: number, d: Uint8Array, s: number, e: number): number {
+  const n = e - s;
   switch (linkType) {
     case LINKTYPE.ETHERNET: {
-      if (d.length < 14) return -2;
-      let o = 12;
+      if (n < 14) return -2;
+      let o = s + 12;
       let type = (d[o]! << 8) | d[o + 1]!;
       let tags = 0;
       while (type === 0x8100 || type === 0x88a8 || type === 0x9100) {
-        if (d.length < o + 6 || ++tags > 8) return -2;
+        if (e < o + 6 || ++tags > 8) return -2;
         o += 4;
         type = (d[o]! << 8) | d[o + 1]!;
       }
@@ -55,16 +57,16 @@ function networkOffset(linkType: number, d: Uint8Array): number {
     case LINKTYPE.DLT_RAW_14:
     case LINKTYPE.IPV4:
     case LINKTYPE.IPV6:
-      return 0;
+      return s;
     case LINKTYPE.LINUX_SLL: {
-      if (d.length < 16) return -2;
-      const type = (d[14]! << 8) | d[15]!;
-      return type === 0x0800 || type === 0x86dd ? 16 : -1;
+      if (n < 16) return -2;
+      const type = (d[s + 14]! << 8) | d[s + 15]!;
+      return type === 0x0800 || type === 0x86dd ? s + 16 : -1;
     }
     case LINKTYPE.LINUX_SLL2: {
-      if (d.length < 20) return -2;
-      const type = (d[0]! << 8) | d[1]!;
-      return type === 0x0800 || type === 0x86dd ? 20 : -1;
+      if (n < 20) return -2;
+      const type = (d[s]! << 8) | d[s + 1]!;
+      return type === 0x0800 || type === 0x86dd ? s + 20 : -1;
     }
     default:
       return -2;
@@ -76,36 +78,44 @@ function networkOffset(linkType: number, d: Uint8Array): number {
  * filled in, `LOCATE_NOT_IP`, or `LOCATE_COMPLEX` (use `decodeLink`/`decodeIp`).
  */
 export function locatePacket(linkType: number, d: Uint8Array, out: PacketLocation): number {
-  const o = networkOffset(linkType, d);
+  return locateFrame(linkType, d, 0, d.length, out);
+}
+
+/**
+ * `locatePacket` for a frame that is the range `d[start, end)` of a larger buffer (a `CaptureCursor`'s packet):
+ * the offsets in `out` are positions in `d`.
+ */
+export function locateFrame(linkType: number, d: Uint8Array, start: number, end: number, out: PacketLocation): number {
+  const o = networkOffset(linkType, d, start, end);
   if (o === -1) return LOCATE_NOT_IP;
-  if (o < 0 || d.length < o + 1) return LOCATE_COMPLEX;
+  if (o < 0 || end < o + 1) return LOCATE_COMPLEX;
   const v = d[o]! >> 4;
   if (v === 4) {
-    if (d.length < o + 20) return LOCATE_COMPLEX;
+    if (end < o + 20) return LOCATE_COMPLEX;
     const ihl = (d[o]! & 0x0f) * 4;
     const total = (d[o + 2]! << 8) | d[o + 3]!;
     const protocol = d[o + 9]!;
-    if (ihl < 20 || total < ihl || d.length < o + ihl + 4) return LOCATE_COMPLEX;
+    if (ihl < 20 || total < ihl || end < o + ihl + 4) return LOCATE_COMPLEX;
     if (((d[o + 6]! << 8) | d[o + 7]!) & 0x3fff) return LOCATE_COMPLEX; // MF or a fragment offset
     if (protocol !== 17 && protocol !== 6) return LOCATE_COMPLEX;
     out.ipVersion = 4;
     out.ipOffset = o;
     out.protocol = protocol;
     out.transportOffset = o + ihl;
-    const end = o + total;
-    out.truncated = d.length < end;
-    out.ipEnd = out.truncated ? d.length : end;
+    const ipEnd = o + total;
+    out.truncated = end < ipEnd;
+    out.ipEnd = out.truncated ? end : ipEnd;
   } else if (v === 6) {
-    if (d.length < o + 44) return LOCATE_COMPLEX;
+    if (end < o + 44) return LOCATE_COMPLEX;
     const protocol = d[o + 6]!;
     if (protocol !== 17 && protocol !== 6) return LOCATE_COMPLEX;
     out.ipVersion = 6;
     out.ipOffset = o;
     out.protocol = protocol;
     out.transportOffset = o + 40;
-    const end = o + 40 + ((d[o + 4]! << 8) | d[o + 5]!);
-    out.truncated = d.length < end;
-    out.ipEnd = out.truncated ? d.length : end;
+    const ipEnd = o + 40 + ((d[o + 4]! << 8) | d[o + 5]!);
+    out.truncated = end < ipEnd;
+    out.ipEnd = out.truncated ? end : ipEnd;
   } else return LOCATE_COMPLEX;
   const t = out.transportOffset;
   out.srcPort = (d[t]! << 8) | d[t + 1]!;

@@ -1,5 +1,5 @@
 import type { Issue } from '@sightline/core';
-import type { CapturedPacket } from './capture-reader.js';
+import type { CapturedPacket } from './capture-cursor.js';
 import type { IpPacket, TcpSegmentHeader } from './layers.js';
 
 /** Why a direction of a TCP stream ended. */

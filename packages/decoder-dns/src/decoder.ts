@@ -1,4 +1,4 @@
-import { readCapture } from '@sightline/capture';
+import { CaptureCursor } from '@sightline/capture';
 import { type DecodeBatch, type DecodeContext, type Decoder, type DnsEvent, type InputSource, type Issue, type SniffProbe, parseDuration, parseSize } from '@sightline/core';
 import { dnsEventId } from './event-id.js';
 import type { DnsDecoderConfig } from './config.schema.js';
@@ -96,18 +96,21 @@ export class DnsDecoder implements Decoder {
 
     const transport = new DnsTransport(name, this.#transport, onMessage, looksLikeDns);
     const batchSize = Math.max(1, ctx.batchSize);
-    for await (const batch of readCapture(source, { maxPacketBytes: this.#maxPacket })) {
-      for (const i of batch.issues) issues.push(i);
-      if (ctx.signal.aborted) continue;
-      for (const p of batch.packets) {
-        transport.packet(p);
+    const cursor = new CaptureCursor(name, { maxPacketBytes: this.#maxPacket });
+    for await (const chunk of source.chunks()) {
+      if (ctx.signal.aborted) continue; // drained, so that the source's byte count stays true
+      cursor.feed(chunk.bytes, chunk.offset);
+      while (cursor.next()) {
+        transport.record(cursor);
         if (events.length >= batchSize) {
+          for (const i of cursor.takeIssues()) issues.push(i);
           for (const i of transport.takeIssues()) issues.push(i);
           yield { events, issues };
           events = [];
           issues = [];
         }
       }
+      for (const i of cursor.takeIssues()) issues.push(i);
       for (const i of transport.takeIssues()) issues.push(i);
       if (events.length > 0 || issues.length >= batchSize) {
         yield { events, issues };
@@ -115,6 +118,8 @@ export class DnsDecoder implements Decoder {
         issues = [];
       }
     }
+    cursor.finish();
+    for (const i of cursor.takeIssues()) issues.push(i);
     transport.finish();
     for (const i of transport.takeIssues()) issues.push(i);
     pairer?.flush(events);

@@ -7,6 +7,7 @@
  * only packets that turn out to be DNS get their addresses turned into text.
  */
 import {
+  type CaptureCursor,
   type CapturedPacket,
   type IpPacket,
   IpReassembler,
@@ -23,7 +24,7 @@ import {
   decodeTcp,
   decodeUdp,
   isLayerError,
-  locatePacket,
+  locateFrame,
   newPacketLocation,
 } from '@sightline/capture';
 import type { Issue } from '@sightline/core';
@@ -31,10 +32,19 @@ import { ipv4Text, ipv6Text } from '../wire/ip-text.js';
 import { HEADER_LENGTH } from '../wire/message.js';
 import { DnsTcpFramer } from './tcp-framer.js';
 
+/** What a message's event needs to know of the packet that carried it (a `CapturedPacket` or a `CaptureCursor` will do). */
+export interface PacketFacts {
+  readonly index: number;
+  readonly offset: number;
+  readonly seconds: number;
+  readonly nanos: number;
+  readonly originalLength: number;
+}
+
 /** A DNS message found in the capture. The object is reused: read it during the callback. */
 export interface FoundMessage {
-  /** The packet that carried (the end of) the message: time, number, length. */
-  packet: CapturedPacket;
+  /** The packet that carried (the end of) the message: time, number, length (valid during the callback only). */
+  packet: PacketFacts;
   bytes: Uint8Array;
   start: number;
   end: number;
@@ -100,7 +110,7 @@ export class DnsTransport {
     this.#opts = options;
     this.#onMessage = onMessage;
     this.#heuristic = heuristic;
-    this.#found = { packet: undefined as unknown as CapturedPacket, bytes: new Uint8Array(0), start: 0, end: 0, src: '', dst: '', srcPort: 0, dstPort: 0, proto: 17, mdns: false, ordinal: 0, fragments: 0, srcKey: -1, dstKey: -1 };
+    this.#found = { packet: { index: 0, offset: 0, seconds: 0, nanos: 0, originalLength: 0 }, bytes: new Uint8Array(0), start: 0, end: 0, src: '', dst: '', srcPort: 0, dstPort: 0, proto: 17, mdns: false, ordinal: 0, fragments: 0, srcKey: -1, dstKey: -1 };
     this.#fragments = new IpReassembler(source, options.fragments);
     this.#tcp = new TcpReassembler(source, (d) => this.#openTcp(d), options.tcp);
   }
@@ -120,10 +130,18 @@ export class DnsTransport {
 
   /** Looks at one captured packet; DNS messages it completes go to `onMessage`. */
   packet(p: CapturedPacket): void {
+    this.#frame(p, p.linkType, p.data, 0, p.data.length, p, undefined);
+  }
+
+  /** Looks at the cursor's current packet (no object is made for it unless it needs reassembly or explaining). */
+  record(c: CaptureCursor): void {
+    this.#frame(c, c.linkType, c.bytes, c.start, c.end, undefined, c);
+  }
+
+  #frame(p: PacketFacts, linkType: number, d: Uint8Array, start: number, frameEnd: number, packet: CapturedPacket | undefined, cursor: CaptureCursor | undefined): void {
     this.stats.packets++;
-    const d = p.data;
     const loc = this.#loc;
-    const status = locatePacket(p.linkType, d, loc);
+    const status = locateFrame(linkType, d, start, frameEnd, loc);
     if (status === LOCATE_TRANSPORT) {
       if (loc.protocol === 17) {
         const sp = loc.srcPort;
@@ -135,7 +153,7 @@ export class DnsTransport {
         }
         const t = loc.transportOffset;
         if (loc.ipEnd < t + 8) {
-          if (known) this.#issue('SL_CAPTURE_MALFORMED_PACKET', `packet ${p.index}: UDP header cut short`, p);
+          if (known) this.#issue('SL_CAPTURE_MALFORMED_PACKET', `packet ${p.index}: UDP header cut short`, p, d.subarray(start, frameEnd));
           else this.stats.otherPackets++;
           return;
         }
@@ -163,7 +181,7 @@ export class DnsTransport {
       this.stats.otherPackets++;
       return;
     }
-    this.#slowPath(p);
+    this.#slowPath(packet ?? cursor!.packet());
   }
 
   /** At the end of the input: what reassembly still holds is delivered or reported. */
@@ -183,7 +201,7 @@ export class DnsTransport {
         this.#unsupportedLinks.set(p.linkType, n);
         if (n > 1) return;
       }
-      this.#issue(link.error.code, `packet ${p.index}: ${link.error.message}`, p);
+      this.#issue(link.error.code, `packet ${p.index}: ${link.error.message}`, p, p.data);
       return;
     }
     if (link.ipVersion === 0) {
@@ -192,7 +210,7 @@ export class DnsTransport {
     }
     const decoded = decodeIp(p.data, link.offset);
     if (isLayerError(decoded)) {
-      this.#issue('SL_CAPTURE_MALFORMED_PACKET', `packet ${p.index}: ${decoded.error.message}`, p);
+      this.#issue('SL_CAPTURE_MALFORMED_PACKET', `packet ${p.index}: ${decoded.error.message}`, p, p.data);
       return;
     }
     let ip: IpPacket | undefined = decoded;
@@ -210,7 +228,7 @@ export class DnsTransport {
     if (ip.protocol === 17) {
       const udp = decodeUdp(ip.payload);
       if (isLayerError(udp)) {
-        this.#issue(udp.error.code, `packet ${p.index}: ${udp.error.message}`, p);
+        this.#issue(udp.error.code, `packet ${p.index}: ${udp.error.message}`, p, p.data);
         return;
       }
       const known = this.#opts.udpPorts.has(udp.srcPort) || this.#opts.udpPorts.has(udp.dstPort);
@@ -229,7 +247,7 @@ export class DnsTransport {
     if (ip.protocol === 6) {
       const tcp = decodeTcp(ip.payload);
       if (isLayerError(tcp)) {
-        this.#issue(tcp.error.code, `packet ${p.index}: ${tcp.error.message}`, p);
+        this.#issue(tcp.error.code, `packet ${p.index}: ${tcp.error.message}`, p, p.data);
         return;
       }
       if (!this.#opts.tcpPorts.has(tcp.srcPort) && !this.#opts.tcpPorts.has(tcp.dstPort)) {
@@ -260,7 +278,7 @@ export class DnsTransport {
     );
   }
 
-  #emit(p: CapturedPacket, bytes: Uint8Array, start: number, end: number, src: string, dst: string, srcPort: number, dstPort: number, proto: 6 | 17, fragments: number): void {
+  #emit(p: PacketFacts, bytes: Uint8Array, start: number, end: number, src: string, dst: string, srcPort: number, dstPort: number, proto: 6 | 17, fragments: number): void {
     const f = this.#found;
     if (p.index === this.#lastCompleted) this.#ordinal++;
     else {
@@ -282,8 +300,8 @@ export class DnsTransport {
     this.#onMessage(f);
   }
 
-  #issue(code: Issue['code'], message: string, p: CapturedPacket): void {
-    this.#issues.push({ code, message, source: this.#source, offset: p.offset, raw: Uint8Array.from(p.data.subarray(0, 256)), details: { packet: p.index } });
+  #issue(code: Issue['code'], message: string, p: PacketFacts, data: Uint8Array): void {
+    this.#issues.push({ code, message, source: this.#source, offset: p.offset, raw: Uint8Array.from(data.subarray(0, 256)), details: { packet: p.index } });
   }
 }
 

@@ -62,10 +62,25 @@ function textFor(n: number, h: number): string {
   return t;
 }
 
+// Names that end in a compression pointer, by the wire bytes of their labels in place and the text of the name the
+// pointer leads to (read first, through the same caches): "mx1" + example.com, "ns2" + example.com and the like
+// repeat as much as whole names. Direct-mapped by a hash of both; a hit is confirmed byte by byte and by the
+// suffix's text.
+const PTR_SLOTS = 8192;
+const ptrHash = new Int32Array(PTR_SLOTS);
+const ptrLen = new Int32Array(PTR_SLOTS).fill(-1);
+const ptrBytes: Uint8Array[] = new Array<Uint8Array>(PTR_SLOTS).fill(new Uint8Array(0));
+const ptrSuffix: string[] = new Array<string>(PTR_SLOTS).fill('');
+const ptrText: string[] = new Array<string>(PTR_SLOTS).fill('');
+
 /** The name read by the last successful `readName`. */
 export let lastName = '';
 /** Its number of labels (0 for the root). */
 export let lastLabels = 0;
+// Its wire length (1 for the root), the compression jumps it took and a hash of it, for the pointer cache.
+let lastWire = 1;
+let lastJumps = 0;
+let lastKey = 0;
 
 // A small cache of names by where they start in the current message (compression points at the same few names
 // again and again: every answer's owner is usually a pointer to the question). Reset per message.
@@ -73,6 +88,10 @@ const CACHE = 16;
 const cacheAt = new Int32Array(CACHE);
 const cacheName: string[] = new Array<string>(CACHE).fill('');
 const cacheLabels = new Int32Array(CACHE);
+const cacheWire = new Int32Array(CACHE);
+const cacheJumps = new Int32Array(CACHE);
+const cacheKey = new Int32Array(CACHE);
+const cacheAfter = new Int32Array(CACHE);
 let cached = 0;
 let cacheBase = -1;
 let cacheBytes: Uint8Array | undefined;
@@ -84,10 +103,32 @@ export function resetNames(): void {
   cacheBytes = undefined;
 }
 
+/** Sets the last* results and remembers them for position `pos` of the current message. */
+function found(pos: number, after: number, name: string, labels: number, wire: number, jumps: number, key: number): void {
+  lastName = name;
+  lastLabels = labels;
+  lastWire = wire;
+  lastJumps = jumps;
+  lastKey = key;
+  if (cached < CACHE) {
+    cacheAt[cached] = pos;
+    cacheName[cached] = name;
+    cacheLabels[cached] = labels;
+    cacheWire[cached] = wire;
+    cacheJumps[cached] = jumps;
+    cacheKey[cached] = key;
+    cacheAfter[cached] = after;
+    cached++;
+  }
+}
+
 /**
  * Reads the name at `pos` in message `m`, whose first byte is at `base` (compression offsets count from there) and
  * whose bytes end at `msgEnd`; the labels before any pointer must end by `end` (an RDATA's end, or `msgEnd`).
  * Returns the position just after the name in place, or a negative error; on success the name is in `lastName`.
+ *
+ * The caches only ever answer with what the full walk (`walkName`) would give: anything they cannot vouch for
+ * (errors included) is left to the walk.
  */
 export function readName(m: Uint8Array, base: number, pos: number, end: number, msgEnd: number = end): number {
   if (cacheBytes !== m || cacheBase !== base) {
@@ -95,57 +136,98 @@ export function readName(m: Uint8Array, base: number, pos: number, end: number, 
     cacheBytes = m;
     cacheBase = base;
   }
-  // The whole name is one pointer to a name read before: reuse it.
-  if (pos + 1 < end && (m[pos]! & 0xc0) === 0xc0) {
-    const target = base + (((m[pos]! & 0x3f) << 8) | m[pos + 1]!);
-    if (target < pos) {
-      for (let i = 0; i < cached; i++) {
-        if (cacheAt[i] === target) {
-          lastName = cacheName[i]!;
-          lastLabels = cacheLabels[i]!;
-          return pos + 2;
-        }
-      }
+  // The name at `pos` was read before in this message (its bytes in place then ended at `cacheAfter`, which
+  // must be within this call's `end`).
+  for (let i = 0; i < cached; i++) {
+    if (cacheAt[i] === pos) {
+      const after = cacheAfter[i]!;
+      if (after > end) break;
+      lastName = cacheName[i]!;
+      lastLabels = cacheLabels[i]!;
+      lastWire = cacheWire[i]!;
+      lastJumps = cacheJumps[i]!;
+      lastKey = cacheKey[i]!;
+      return after;
     }
   }
-  // A name entirely in place: hash its wire bytes and look it up before decoding anything.
+  // Walk the labels in place, hashing their wire bytes, up to the root label or a compression pointer.
   let q = pos;
-  let wh = 0x811c9dc5;
+  let wh = 0x811c9dc5 | 0; // as an int32, as it is stored in wireHash / ptrHash
+  let labels = 0;
   for (;;) {
-    if (q >= end || q - pos > 255) {
-      q = -1;
-      break;
-    }
+    if (q >= end || q - pos > 255) return walkName(m, base, pos, end, msgEnd, -1, 0);
     const len = m[q]!;
     if (len === 0) break;
-    if (len & 0xc0 || q + 1 + len > end) {
-      q = -1;
-      break;
+    if (len & 0xc0) {
+      if ((len & 0xc0) !== 0xc0 || q + 1 >= end) return walkName(m, base, pos, end, msgEnd, -1, 0);
+      // A pointer: read the name it leads to (through the caches), then this one is the labels so far + that.
+      const target = base + (((len & 0x3f) << 8) | m[q + 1]!);
+      if (target >= pos) return walkName(m, base, pos, end, msgEnd, -1, 0);
+      if (readName(m, base, target, msgEnd, msgEnd) < 0) return walkName(m, base, pos, end, msgEnd, -1, 0);
+      const prefix = q - pos;
+      if (lastJumps + 1 > 127 || prefix + lastWire > 255) return walkName(m, base, pos, end, msgEnd, -1, 0);
+      if (prefix === 0) {
+        found(pos, q + 2, lastName, lastLabels, lastWire, lastJumps + 1, lastKey);
+        return q + 2;
+      }
+      const suffix = lastName;
+      const key = Math.imul(wh ^ Math.imul(lastKey, 0x9e3779b1), 0x85ebca6b);
+      const slot = (key ^ (key >>> 15)) & (PTR_SLOTS - 1);
+      const wire = prefix + lastWire;
+      const jumps = lastJumps + 1;
+      const suffixLabels = lastLabels;
+      if (ptrLen[slot] === prefix && ptrHash[slot] === key && ptrSuffix[slot] === suffix) {
+        const b = ptrBytes[slot]!;
+        let i = 0;
+        while (i < prefix && b[i] === m[pos + i]) i++;
+        if (i === prefix) {
+          found(pos, q + 2, ptrText[slot]!, labels + suffixLabels, wire, jumps, key);
+          return q + 2;
+        }
+      }
+      const r = walkName(m, base, pos, end, msgEnd, -1, 0);
+      if (r >= 0) {
+        ptrLen[slot] = prefix;
+        ptrHash[slot] = key;
+        ptrBytes[slot] = new Uint8Array(m.subarray(pos, q)); // a copy: the message's buffer may be reused
+        ptrSuffix[slot] = suffix;
+        ptrText[slot] = lastName;
+        lastKey = key;
+        if (cached > 0 && cacheAt[cached - 1] === pos) cacheKey[cached - 1] = key;
+      }
+      return r;
     }
+    if (q + 1 + len > end) return walkName(m, base, pos, end, msgEnd, -1, 0);
     for (let i = q; i <= q + len; i++) wh = Math.imul(wh ^ m[i]!, 0x01000193);
+    labels++;
     q += 1 + len;
   }
-  let slot = -1;
-  if (q >= 0) {
-    const wl = q + 1 - pos;
-    slot = (wh ^ (wh >>> 13)) & (WIRE_SLOTS - 1);
-    if (wireLen[slot] === wl && wireHash[slot] === wh) {
-      const b = wireBytes[slot]!;
-      let i = 0;
-      while (i < wl && b[i] === m[pos + i]) i++;
-      if (i === wl) {
-        lastName = wireText[slot]!;
-        lastLabels = wireLabels[slot]!;
-        if (cached < CACHE) {
-          cacheAt[cached] = pos;
-          cacheName[cached] = lastName;
-          cacheLabels[cached] = lastLabels;
-          cached++;
-        }
-        return q + 1;
-      }
+  // The root (the OPT record's owner, among others).
+  if (q === pos) {
+    found(pos, pos + 1, '.', 0, 1, 0, wh);
+    return pos + 1;
+  }
+  // A name entirely in place: look it up by its wire bytes before decoding anything.
+  const wl = q + 1 - pos;
+  const slot = (wh ^ (wh >>> 13)) & (WIRE_SLOTS - 1);
+  if (wireLen[slot] === wl && wireHash[slot] === wh) {
+    const b = wireBytes[slot]!;
+    let i = 0;
+    while (i < wl && b[i] === m[pos + i]) i++;
+    if (i === wl) {
+      found(pos, q + 1, wireText[slot]!, wireLabels[slot]!, wl, 0, wh);
+      return q + 1;
     }
   }
+  return walkName(m, base, pos, end, msgEnd, slot, wh);
+}
+
+/**
+ * The full walk of the name at `pos`: every label, every pointer, with all the checks, building the text. With
+ * `slot` >= 0 the name is remembered in the wire cache under hash `wh` when it turned out to be all in place.
+ * Exported for the test that holds `readName`'s caches to it.
+ */
+export function walkName(m: Uint8Array, base: number, pos: number, end: number, msgEnd: number, slot: number, wh: number): number {
   let p = pos;
   let limit = end;
   let after = -1;
@@ -195,24 +277,19 @@ export function readName(m: Uint8Array, base: number, pos: number, end: number, 
     }
     p = stop;
   }
-  lastName = n === 0 ? '.' : textFor(n, h ^ labels);
-  lastLabels = labels;
+  const name = n === 0 ? '.' : textFor(n, h ^ labels);
   if (slot >= 0 && after < 0) {
     // Remember this in-place name by its wire bytes (an allocation only when a name is new to the slot).
     const wl = p - pos;
     wireLen[slot] = wl;
     wireHash[slot] = wh;
     wireBytes[slot] = new Uint8Array(m.subarray(pos, p)); // a copy: the message's buffer may be reused
-    wireText[slot] = lastName;
+    wireText[slot] = name;
     wireLabels[slot] = labels;
   }
-  if (cached < CACHE) {
-    cacheAt[cached] = pos;
-    cacheName[cached] = lastName;
-    cacheLabels[cached] = labels;
-    cached++;
-  }
-  return after < 0 ? p : after;
+  const r = after < 0 ? p : after;
+  found(pos, r, name, labels, wire, jumps, slot >= 0 ? wh : h);
+  return r;
 }
 
 /** Skips the name at `pos` without building its text; same bounds rules for the part in place. */
