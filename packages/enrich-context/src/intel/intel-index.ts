@@ -115,6 +115,11 @@ export class IntelIndex {
     return NO_IDS;
   }
 
+  /** Entries listing an IPv4 address given as a number. */
+  matchIp4(v: number): readonly number[] {
+    return this.#ranges.ids(this.#ranges.lookup4(v));
+  }
+
   /** Entries listing a host name, or (with `parents`) any domain above it. `name` must be normalised. */
   matchName(name: string, parents: boolean): readonly number[] {
     let out: number[] | undefined;

@@ -15,7 +15,7 @@ export class Risk implements Enricher {
   readonly #c: RiskConfig;
   readonly #direction: Readonly<Record<string, { points: number; reason: string } | undefined>>;
   readonly #zoneReasons = new Map<string, string>();
-  readonly #assetReasons = new Map<string, string>();
+  readonly #assetReasons = new Map<string, (string | undefined)[]>();
 
   constructor(config: RiskConfig, ctx: PluginContext) {
     this.name = ctx.step;
@@ -87,14 +87,24 @@ export class Risk implements Enricher {
     if (reasons.length > 0) e.risk_reasons = reasons;
   }
 
+  /**
+   * The reason line for the asset term, made once per (host, side, listed, criticality) and kept: a map by
+   * host text to a small array by side and criticality, so a repeat costs one lookup and builds no string.
+   */
   #assetReason(side: 'src' | 'dst', host: string | undefined, listed: number | undefined, crit: number, points: number): string {
-    const key = `${side}\u0000${host ?? ''}\u0000${listed ?? ''}\u0000${crit}`;
-    let r = this.#assetReasons.get(key);
-    if (r === undefined) {
+    const slot = (side === 'src' ? 0 : 14) + (listed === undefined ? 7 : 0) + (crit >= 0 && crit <= 5 && Number.isInteger(crit) ? crit : 6);
+    const hostKey = host ?? '';
+    let row = this.#assetReasons.get(hostKey);
+    if (row === undefined) {
+      if (this.#assetReasons.size > 10_000) this.#assetReasons.clear();
+      this.#assetReasons.set(hostKey, (row = new Array<string | undefined>(28).fill(undefined)));
+    }
+    let r = row[slot];
+    // slot 6 (a criticality outside 0-5, from an upstream field) is rare: never kept, always made
+    if (r === undefined || (slot % 7 === 6 && !r.endsWith(`criticality ${crit}: +${fmt(points)}`))) {
       const who = listed === undefined ? `${side} is internal and not in the asset inventory` : `${side} asset${host === undefined ? '' : ` ${host}`}`;
       r = `${who}: criticality ${crit}: +${fmt(points)}`;
-      if (this.#assetReasons.size > 10_000) this.#assetReasons.clear();
-      this.#assetReasons.set(key, r);
+      row[slot] = r;
     }
     return r;
   }
