@@ -39,7 +39,7 @@ export class IntelData {
   }
 
   name(name: string): readonly number[] {
-    if (!this.index.hasNames) return NONE;
+    if (!this.index.hasNames || !this.index.mayListName(name)) return NONE;
     const c = this.nameCache.get(name);
     if (c !== undefined) return c === MISS ? NONE : c;
     const n = normalizeDomain(name);
@@ -49,7 +49,7 @@ export class IntelData {
   }
 
   url(url: string): readonly number[] {
-    if (!this.index.hasUrls) return NONE;
+    if (!this.index.hasUrls || !this.index.mayListUrl(url)) return NONE;
     const c = this.urlCache.get(url);
     if (c !== undefined) return c === MISS ? NONE : c;
     const ids = this.index.matchUrl(normalizeUrl(url));
