@@ -15,11 +15,14 @@ export class Risk implements Enricher {
   readonly #c: RiskConfig;
   readonly #direction: Readonly<Record<string, { points: number; reason: string } | undefined>>;
   readonly #zoneReasons = new Map<string, string>();
+  /** Own entries only: a zone named "constructor" must not find Object.prototype's. */
+  readonly #zonePoints: ReadonlyMap<string, number>;
   readonly #assetReasons = new Map<string, (string | undefined)[]>();
 
   constructor(config: RiskConfig, ctx: PluginContext) {
     this.name = ctx.step;
     this.#c = config;
+    this.#zonePoints = new Map(Object.entries(config.zone_points));
     const d = config.direction_points;
     const dir = (name: string, points: number) => (points === 0 ? undefined : { points, reason: `${name} traffic: +${fmt(points)}` });
     this.#direction = { inbound: dir('inbound', d.inbound), outbound: dir('outbound', d.outbound), internal: dir('internal', d.internal), external: dir('external', d.external) };
@@ -69,8 +72,9 @@ export class Risk implements Enricher {
     }
 
     // Exposure: zones and direction.
-    const zs = e.src_zone === undefined ? 0 : (c.zone_points[e.src_zone] ?? 0);
-    const zd = e.dst_zone === undefined ? 0 : (c.zone_points[e.dst_zone] ?? 0);
+    const zp = this.#zonePoints;
+    const zs = e.src_zone === undefined || zp.size === 0 ? 0 : (zp.get(e.src_zone) ?? 0);
+    const zd = e.dst_zone === undefined || zp.size === 0 ? 0 : (zp.get(e.dst_zone) ?? 0);
     if (zs > 0 || zd > 0) {
       const zone = zs >= zd ? e.src_zone! : e.dst_zone!;
       const p = Math.max(zs, zd);
