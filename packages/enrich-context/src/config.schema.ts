@@ -56,7 +56,7 @@ export const networkContextSchema = {
     asset_files: paths('Asset inventory CSV files with a header: network (or ip, cidr, range), host, owner, criticality (0-5), tags (; or | separated), zone. Longest prefix wins.'),
     zones_internal: { type: 'boolean', default: true, description: 'Addresses in a zone count as internal.' },
     assets_internal: { type: 'boolean', default: true, description: 'Addresses in the asset inventory count as internal.' },
-    cache_size: cacheSize,
+    cache_size: { ...cacheSize, description: 'Not used by network-context: its lookups go to one flattened table and need no cache (accepted so existing configurations still load).' },
     reload,
   },
 } as const satisfies JsonSchema;

@@ -23,9 +23,17 @@ export class LookupCache<V> {
   /** The cached answer, `MISS` for a cached miss, `undefined` when not cached. */
   get(key: string): Cached<V> {
     let v = this.#young.get(key);
-    if (v !== undefined) return v;
+    if (v !== undefined) {
+      this.hits++;
+      return v;
+    }
     v = this.#old.get(key);
-    if (v !== undefined) this.set(key, v);
+    if (v !== undefined) {
+      this.hits++;
+      this.set(key, v);
+    } else {
+      this.misses++;
+    }
     return v;
   }
 

@@ -1,6 +1,7 @@
 import { type AsnResponse, type CityResponse, Reader, type Response } from 'maxmind';
 import { SightlineError, describeCause } from '@sightline/core';
-import { IpParser, NOT_IP } from '../ip/parse-ip.js';
+import { IpParser, NOT_IP, parseV4 } from '../ip/parse-ip.js';
+import { Ip4Cache } from '../ip4-cache.js';
 import { LookupCache, MISS } from '../lookup-cache.js';
 import { readBytes } from '../reload/files.js';
 import type { Loaded } from '../reload/reference-data.js';
@@ -20,22 +21,35 @@ export interface GeoFacts {
 
 type Names = Readonly<Record<string, string | undefined>> | undefined;
 
-/** The open databases of one load, with a cache of answers per address. */
+/**
+ * The open databases of one load, with a cache of answers per address: IPv4 addresses by number (parsing is
+ * cheaper than hashing the text), other spellings by their text.
+ */
 export class GeoData {
   readonly #city: Reader<CityResponse> | undefined;
   readonly #asn: Reader<AsnResponse> | undefined;
   readonly #locale: string;
   readonly #parser = new IpParser();
+  readonly cache4: Ip4Cache<GeoFacts>;
   readonly cache: LookupCache<GeoFacts>;
 
   constructor(city: Reader<CityResponse> | undefined, asn: Reader<AsnResponse> | undefined, locale: string, cacheSize: number) {
     this.#city = city;
     this.#asn = asn;
     this.#locale = locale;
+    this.cache4 = new Ip4Cache(cacheSize);
     this.cache = new LookupCache(cacheSize);
   }
 
   lookup(ip: string): GeoFacts | undefined {
+    const v = parseV4(ip, 0, ip.length);
+    if (v >= 0) {
+      const hit = this.cache4.get(v);
+      if (hit !== undefined) return hit === MISS ? undefined : hit;
+      const facts = this.#compute(ip);
+      this.cache4.set(v, facts ?? MISS);
+      return facts;
+    }
     const hit = this.cache.get(ip);
     if (hit !== undefined) return hit === MISS ? undefined : hit;
     const facts = this.#compute(ip);

@@ -1,5 +1,6 @@
 import { IPV4, IPV6, IpParser } from '../ip/parse-ip.js';
 import { type RangeEntry, RangeTable } from '../ip/range-table.js';
+import { HostFilter } from './host-filter.js';
 import type { IndicatorType, ParsedIndicator } from './indicator.js';
 
 /** Everything known about one indicator entry (a feed may list the same value as another feed). */
@@ -90,12 +91,28 @@ export class IntelIndex {
   readonly #urls: ReadonlyMap<string, number | number[]>;
   readonly #e: Entries;
   readonly #parser = new IpParser();
+  readonly #nameFilter: HostFilter;
+  readonly #urlHostFilter: HostFilter;
 
   constructor(ranges: RangeTable, names: ReadonlyMap<string, number | number[]>, urls: ReadonlyMap<string, number | number[]>, entries: Entries) {
     this.#ranges = ranges;
     this.#names = names;
     this.#urls = urls;
     this.#e = entries;
+    this.#nameFilter = new HostFilter(names.size);
+    for (const name of names.keys()) this.#nameFilter.add(name);
+    this.#urlHostFilter = new HostFilter(urls.size);
+    for (const url of urls.keys()) this.#urlHostFilter.add(url.slice(0, url.indexOf('/')));
+  }
+
+  /** False when neither a name as events carry it nor (with subdomain matching) any domain above it is listed. */
+  mayListName(raw: string): boolean {
+    return this.#nameFilter.mayListName(raw);
+  }
+
+  /** False when no URL indicator has the host of this URL (as events carry it). */
+  mayListUrl(raw: string): boolean {
+    return this.#urlHostFilter.mayListUrlHost(raw);
   }
 
   get size(): number {
@@ -113,6 +130,11 @@ export class IntelIndex {
     if (f === IPV4) return this.#ranges.ids(this.#ranges.lookup4(p.v4));
     if (f === IPV6) return this.#ranges.ids(this.#ranges.lookup6(p.v6));
     return NO_IDS;
+  }
+
+  /** Entries listing an IPv4 address given as a number. */
+  matchIp4(v: number): readonly number[] {
+    return this.#ranges.ids(this.#ranges.lookup4(v));
   }
 
   /** Entries listing a host name, or (with `parents`) any domain above it. `name` must be normalised. */

@@ -16,27 +16,80 @@ export type RangeMode = 'most-specific' | 'all';
 const NONE = -1;
 const EMPTY_IDS: readonly number[] = [];
 
+/** Below this many IPv4 intervals a plain binary search is as quick as the /16 index, which costs 256 KiB. */
+const INDEX_MIN = 64;
+
 /**
  * Addresses to entry ids by binary search over sorted, disjoint intervals kept in typed arrays (IPv4: one
  * 32-bit start per interval; IPv6: four words). Overlapping and nested input ranges are flattened once when
  * the table is built, so a lookup is O(log n) whatever the nesting, and memory is a few bytes per range.
+ * A large IPv4 table also has an index by the top 16 bits (the first interval starting in each /16), so a
+ * lookup searches only the few intervals of its /16 instead of the whole table.
  */
 export class RangeTable {
   readonly #s4: Uint32Array;
   readonly #v4: Int32Array;
+  readonly #idx4: Uint32Array | undefined;
   readonly #s6: Uint32Array;
   readonly #v6: Int32Array;
   readonly #lists: readonly (readonly number[])[];
+  readonly #singles = new Map<number, readonly number[]>();
   /** Number of input ranges. */
   readonly size: number;
 
   private constructor(s4: Uint32Array, v4: Int32Array, s6: Uint32Array, v6: Int32Array, lists: readonly (readonly number[])[], size: number) {
     this.#s4 = s4;
     this.#v4 = v4;
+    this.#idx4 = s4.length < INDEX_MIN ? undefined : index16(s4);
     this.#s6 = s6;
     this.#v6 = v6;
     this.#lists = lists;
     this.size = size;
+  }
+
+  /**
+   * One table answering for several: its intervals are the union of theirs, and the value of each is
+   * `combine(values)`, `values[k]` being what `tables[k]` answers there (-1 for nothing). Every address gets
+   * a value, even one no table holds (`combine` of all -1), so callers can precompute one answer per
+   * combination and look an address up once instead of once per table.
+   */
+  static combine(tables: readonly RangeTable[], combine: (values: readonly number[]) => number): RangeTable {
+    const values = new Array<number>(tables.length).fill(NONE);
+    // IPv4: every start of every table, plus 0.
+    const set4 = new Set<number>([0]);
+    for (const t of tables) for (const x of t.#s4) set4.add(x);
+    const all4 = Uint32Array.from(set4).sort();
+    const s4: number[] = [];
+    const v4: number[] = [];
+    for (const x of all4) {
+      for (let k = 0; k < tables.length; k++) values[k] = tables[k]!.lookup4(x);
+      const v = combine(values);
+      if (v4.length === 0 || v4[v4.length - 1] !== v) {
+        s4.push(x);
+        v4.push(v);
+      }
+    }
+    // IPv6: the same over four-word starts, plus ::.
+    const set6 = new Map<string, Uint32Array>([['0,0,0,0', new Uint32Array(4)]]);
+    for (const t of tables) {
+      for (let i = 0; i < t.#s6.length; i += 4) {
+        const w = t.#s6.slice(i, i + 4);
+        set6.set(w.join(','), w);
+      }
+    }
+    const all6 = [...set6.values()].sort((a, b) => a[0]! - b[0]! || a[1]! - b[1]! || a[2]! - b[2]! || a[3]! - b[3]!);
+    const s6: number[] = [];
+    const v6: number[] = [];
+    for (const w of all6) {
+      for (let k = 0; k < tables.length; k++) values[k] = tables[k]!.lookup6(w);
+      const v = combine(values);
+      if (v6.length === 0 || v6[v6.length - 1] !== v) {
+        s6.push(w[0]!, w[1]!, w[2]!, w[3]!);
+        v6.push(v);
+      }
+    }
+    const size = tables.reduce((n, t) => n + t.size, 0);
+    return new RangeTable(Uint32Array.from(s4), Int32Array.from(v4), Uint32Array.from(s6), Int32Array.from(v6), [], size);
   }
 
   static empty(): RangeTable {
@@ -63,9 +116,19 @@ export class RangeTable {
   /** Value for an IPv4 address (unsigned 32-bit): an entry id (most-specific), a value for `ids` (all), or -1. */
   lookup4(ip: number): number {
     const s = this.#s4;
-    let lo = 0;
-    let hi = s.length - 1;
-    let r = -1;
+    const idx = this.#idx4;
+    let lo: number;
+    let hi: number;
+    if (idx === undefined) {
+      lo = 0;
+      hi = s.length - 1;
+    } else {
+      // the intervals starting in ip's /16; the one before them starts below it, so below ip
+      const top = ip >>> 16;
+      lo = idx[top]!;
+      hi = idx[top + 1]! - 1;
+    }
+    let r = lo - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
       if (s[mid]! <= ip) {
@@ -110,14 +173,31 @@ export class RangeTable {
   /** Entry ids behind a looked-up value (mode `all`; in `most-specific` mode the value is the id itself). */
   ids(value: number): readonly number[] {
     if (value === NONE) return EMPTY_IDS;
-    if (value >= 0) return [value];
+    if (value >= 0) {
+      // one shared array per id that was ever hit, so a hit allocates nothing the second time
+      let one = this.#singles.get(value);
+      if (one === undefined) this.#singles.set(value, (one = [value]));
+      return one;
+    }
     return this.#lists[-2 - value] ?? EMPTY_IDS;
   }
 
   /** Bytes held by the typed arrays (for reports). */
   get bytes(): number {
-    return this.#s4.byteLength + this.#v4.byteLength + this.#s6.byteLength + this.#v6.byteLength;
+    return this.#s4.byteLength + this.#v4.byteLength + (this.#idx4?.byteLength ?? 0) + this.#s6.byteLength + this.#v6.byteLength;
   }
+}
+
+/** `idx[p]` = the first interval starting at or above p << 16 (65,537 entries, the last = s.length). */
+function index16(s: Uint32Array): Uint32Array {
+  const idx = new Uint32Array(65537);
+  let i = 0;
+  for (let p = 0; p <= 65536; p++) {
+    const bound = p * 65536;
+    while (i < s.length && s[i]! < bound) i++;
+    idx[p] = i;
+  }
+  return idx;
 }
 
 function sweep<K extends number | bigint>(

@@ -24,7 +24,6 @@ export class NetworkContext implements Enricher {
       assetFiles: resolve(config.asset_files),
       zonesInternal: config.zones_internal,
       assetsInternal: config.assets_internal,
-      cacheSize: config.cache_size,
     };
     this.#data = new ReferenceData(
       `network-context "${ctx.step}"`,

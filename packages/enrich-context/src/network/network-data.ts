@@ -1,7 +1,6 @@
-import { IPV4, IPV6, IpParser } from '../ip/parse-ip.js';
+import { IPV4, IPV6, IpParser, parseV4 } from '../ip/parse-ip.js';
 import { type Network, parseNetwork } from '../ip/network.js';
 import { type RangeEntry, RangeTable } from '../ip/range-table.js';
-import { LookupCache, MISS } from '../lookup-cache.js';
 import type { Loaded } from '../reload/reference-data.js';
 import { column, csvRows, fileProblem, listLines, readText } from '../reload/files.js';
 
@@ -31,7 +30,6 @@ export interface NetworkSources {
   readonly assetFiles: readonly string[];
   readonly zonesInternal: boolean;
   readonly assetsInternal: boolean;
-  readonly cacheSize: number;
 }
 
 const NETWORK_COLUMNS = ['network', 'ip', 'address', 'cidr', 'range', 'subnet', 'prefix'];
@@ -42,62 +40,51 @@ const TAG_COLUMNS = ['tags', 'tag', 'labels'];
 const ZONE_COLUMNS = ['zone', 'segment'];
 
 /**
- * The network context of one load: internal ranges, zones and the asset inventory as range tables, and a
- * cache of answers per address (it belongs to the data, so a reload starts with an empty cache).
+ * The network context of one load. The internal ranges, zones and asset inventory are flattened into one
+ * range table whose every interval maps to the facts of that stretch of addresses, computed once when the
+ * data is built (one frozen object per distinct combination of internal, zone and asset). So an address costs
+ * one parse and one table lookup, with no cache to fill, bound or invalidate.
  */
 export class NetworkData {
-  readonly #internal: RangeTable;
-  readonly #zones: RangeTable;
-  readonly #zoneNames: readonly string[];
-  readonly #assets: RangeTable;
-  readonly #assetRows: readonly Asset[];
+  readonly #table: RangeTable;
+  readonly #facts: readonly EndpointFacts[];
   readonly #parser = new IpParser();
-  readonly cache: LookupCache<EndpointFacts>;
 
-  constructor(internal: RangeTable, zones: RangeTable, zoneNames: readonly string[], assets: RangeTable, assetRows: readonly Asset[], cacheSize: number) {
-    this.#internal = internal;
-    this.#zones = zones;
-    this.#zoneNames = zoneNames;
-    this.#assets = assets;
-    this.#assetRows = assetRows;
-    this.cache = new LookupCache(cacheSize);
+  constructor(internal: RangeTable, zones: RangeTable, zoneNames: readonly string[], assets: RangeTable, assetRows: readonly Asset[]) {
+    const facts: EndpointFacts[] = [];
+    const ids = new Map<string, number>();
+    this.#table = RangeTable.combine([internal, zones, assets], ([i = -1, z = -1, a = -1]) => {
+      const key = `${i >= 0 ? 1 : 0},${z},${a}`;
+      let id = ids.get(key);
+      if (id === undefined) {
+        id = facts.length;
+        const row = a >= 0 ? assetRows[a] : undefined;
+        facts.push(
+          Object.freeze({
+            internal: i >= 0,
+            zone: row?.zone ?? (z >= 0 ? zoneNames[z] : undefined),
+            host: row?.host,
+            owner: row?.owner,
+            criticality: row?.criticality,
+            tags: row?.tags,
+          }),
+        );
+        ids.set(key, id);
+      }
+      return id;
+    });
+    this.#facts = facts;
   }
 
-  /** Facts for an address (cached); undefined when the text is not an address. */
+  /** Facts for an address; undefined when the text is not an address. */
   lookup(ip: string): EndpointFacts | undefined {
-    const hit = this.cache.get(ip);
-    if (hit !== undefined) return hit === MISS ? undefined : hit;
-    const facts = this.#compute(ip);
-    this.cache.set(ip, facts ?? MISS);
-    return facts;
-  }
-
-  #compute(ip: string): EndpointFacts | undefined {
+    const v = parseV4(ip, 0, ip.length); // the common case, without the general parser
+    if (v >= 0) return this.#facts[this.#table.lookup4(v)];
     const p = this.#parser;
     const family = p.parse(ip);
-    let internal: number;
-    let zone: number;
-    let asset: number;
-    if (family === IPV4) {
-      internal = this.#internal.lookup4(p.v4);
-      zone = this.#zones.lookup4(p.v4);
-      asset = this.#assets.lookup4(p.v4);
-    } else if (family === IPV6) {
-      internal = this.#internal.lookup6(p.v6);
-      zone = this.#zones.lookup6(p.v6);
-      asset = this.#assets.lookup6(p.v6);
-    } else {
-      return undefined;
-    }
-    const a = asset >= 0 ? this.#assetRows[asset] : undefined;
-    return Object.freeze({
-      internal: internal >= 0,
-      zone: a?.zone ?? (zone >= 0 ? this.#zoneNames[zone] : undefined),
-      host: a?.host,
-      owner: a?.owner,
-      criticality: a?.criticality,
-      tags: a?.tags,
-    });
+    if (family === IPV4) return this.#facts[this.#table.lookup4(p.v4)];
+    if (family === IPV6) return this.#facts[this.#table.lookup6(p.v6)];
+    return undefined;
   }
 }
 
@@ -176,6 +163,6 @@ export async function loadNetworkData(src: NetworkSources, plugin: string): Prom
   }
   if (src.zonesInternal) for (const z of zones) internal.push({ net: z.net, id: 0 });
 
-  const data = new NetworkData(RangeTable.build(internal, 'most-specific'), RangeTable.build(zones, 'most-specific'), zoneNames, RangeTable.build(assets, 'most-specific'), assetRows, src.cacheSize);
+  const data = new NetworkData(RangeTable.build(internal, 'most-specific'), RangeTable.build(zones, 'most-specific'), zoneNames, RangeTable.build(assets, 'most-specific'), assetRows);
   return { data, summary: `${internal.length} internal ranges, ${zones.length} zone ranges in ${zoneNames.length} zones, ${assetRows.length} assets` };
 }

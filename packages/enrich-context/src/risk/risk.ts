@@ -15,11 +15,14 @@ export class Risk implements Enricher {
   readonly #c: RiskConfig;
   readonly #direction: Readonly<Record<string, { points: number; reason: string } | undefined>>;
   readonly #zoneReasons = new Map<string, string>();
-  readonly #assetReasons = new Map<string, string>();
+  /** Own entries only: a zone named "constructor" must not find Object.prototype's. */
+  readonly #zonePoints: ReadonlyMap<string, number>;
+  readonly #assetReasons = new Map<string, (string | undefined)[]>();
 
   constructor(config: RiskConfig, ctx: PluginContext) {
     this.name = ctx.step;
     this.#c = config;
+    this.#zonePoints = new Map(Object.entries(config.zone_points));
     const d = config.direction_points;
     const dir = (name: string, points: number) => (points === 0 ? undefined : { points, reason: `${name} traffic: +${fmt(points)}` });
     this.#direction = { inbound: dir('inbound', d.inbound), outbound: dir('outbound', d.outbound), internal: dir('internal', d.internal), external: dir('external', d.external) };
@@ -69,8 +72,9 @@ export class Risk implements Enricher {
     }
 
     // Exposure: zones and direction.
-    const zs = e.src_zone === undefined ? 0 : (c.zone_points[e.src_zone] ?? 0);
-    const zd = e.dst_zone === undefined ? 0 : (c.zone_points[e.dst_zone] ?? 0);
+    const zp = this.#zonePoints;
+    const zs = e.src_zone === undefined || zp.size === 0 ? 0 : (zp.get(e.src_zone) ?? 0);
+    const zd = e.dst_zone === undefined || zp.size === 0 ? 0 : (zp.get(e.dst_zone) ?? 0);
     if (zs > 0 || zd > 0) {
       const zone = zs >= zd ? e.src_zone! : e.dst_zone!;
       const p = Math.max(zs, zd);
@@ -87,14 +91,24 @@ export class Risk implements Enricher {
     if (reasons.length > 0) e.risk_reasons = reasons;
   }
 
+  /**
+   * The reason line for the asset term, made once per (host, side, listed, criticality) and kept: a map by
+   * host text to a small array by side and criticality, so a repeat costs one lookup and builds no string.
+   */
   #assetReason(side: 'src' | 'dst', host: string | undefined, listed: number | undefined, crit: number, points: number): string {
-    const key = `${side}\u0000${host ?? ''}\u0000${listed ?? ''}\u0000${crit}`;
-    let r = this.#assetReasons.get(key);
-    if (r === undefined) {
+    const slot = (side === 'src' ? 0 : 14) + (listed === undefined ? 7 : 0) + (crit >= 0 && crit <= 5 && Number.isInteger(crit) ? crit : 6);
+    const hostKey = host ?? '';
+    let row = this.#assetReasons.get(hostKey);
+    if (row === undefined) {
+      if (this.#assetReasons.size > 10_000) this.#assetReasons.clear();
+      this.#assetReasons.set(hostKey, (row = new Array<string | undefined>(28).fill(undefined)));
+    }
+    let r = row[slot];
+    // slot 6 (a criticality outside 0-5, from an upstream field) is rare: never kept, always made
+    if (r === undefined || (slot % 7 === 6 && !r.endsWith(`criticality ${crit}: +${fmt(points)}`))) {
       const who = listed === undefined ? `${side} is internal and not in the asset inventory` : `${side} asset${host === undefined ? '' : ` ${host}`}`;
       r = `${who}: criticality ${crit}: +${fmt(points)}`;
-      if (this.#assetReasons.size > 10_000) this.#assetReasons.clear();
-      this.#assetReasons.set(key, r);
+      row[slot] = r;
     }
     return r;
   }
