@@ -19,7 +19,7 @@ export type { ContextBlock, DnsEvent, DnsRecord, Envelope, EventKind, EventOfKin
 export { CONTEXT_FIELDS, ENVELOPE_FIELDS, KIND_FIELDS, SCORE_FIELDS } from './model/generated/odm-schemas.js';
 export { contextSchema, dnsSchema, envelopeSchema, flowSchema, pipelineSchema, proxySchema, scoreSchema } from './model/generated/odm-schemas.js';
 export { EventIdWriter, assignEventId, computeEventId, identityFieldIndex, identityFields } from './model/event-id.js';
-export { murmur3x86128 } from './model/murmur3.js';
+export { fmix32, murmur3x86128 } from './model/murmur3.js';
 export { isValidEvent, validateEvent } from './model/validate-event.js';
 export type { EventValidation } from './model/validate-event.js';
 export { createAjv, describeAjvError, instancePathToDotted } from './model/ajv.js';

@@ -1,3 +1,5 @@
+import { fmix32 } from '@sightline/core';
+
 /**
  * Word codes to dense ids: an open-addressing hash table on typed arrays, keyed by integers below 2^53 (a
  * featurizer's numeric word codes, see `Featurizer.codes`). A day has hundreds of millions of tokens but only
@@ -71,11 +73,5 @@ export class CodeTable {
 
 /** A mix of the code's two halves (murmur3's finaliser), so codes differing in any bit spread over the slots. */
 function slotOf(hi: number, lo: number): number {
-  let h = Math.imul(hi ^ 0x9e3779b9, 0x85ebca6b) ^ lo;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return fmix32(Math.imul(hi ^ 0x9e3779b9, 0x85ebca6b) ^ lo) >>> 0;
 }

@@ -1,3 +1,5 @@
+import { fmix32 } from '@sightline/core';
+
 /** A Uint32Array that grows by doubling: (document, word) ids of a day are kept at 4 bytes each, not as objects. */
 export class GrowableU32 {
   #data: Uint32Array;
@@ -66,14 +68,7 @@ export function eventHash(eventId: string, seed: number): number {
 
 /** The hash of the event's `pair`-th (document, word) pair: `eventHash` with the pair's index, avalanched. */
 export function tokenHash(eventHash: number, pair: number): number {
-  let h = eventHash ^ (pair + 1);
-  h = Math.imul(h, 0x01000193);
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return fmix32(Math.imul(eventHash ^ (pair + 1), 0x01000193)) >>> 0;
 }
 
 /**

@@ -113,6 +113,7 @@ export class LdaModel implements Model {
     const lowRatings = ctx.feedback.filter((r) => r.rating === 3 && this.kinds.includes(r.event_kind));
     const highRatings = ctx.feedback.filter((r) => r.rating === 1 && this.kinds.includes(r.event_kind));
     const docBuf: string[] = [];
+    const wordBuf: number[] = [];
     const codeBuf = new Float64Array(MAX_CODED_PAIRS);
     for await (const batch of window.batches()) {
       if (ctx.signal.aborted) break;
@@ -125,9 +126,21 @@ export class LdaModel implements Model {
           acc.skipped++;
           continue;
         }
-        if (n !== NOT_CODED) {
-          acc.events++;
-          const h = acc.hashes === undefined ? 0 : eventHash(event.event_id, ctx.seed);
+        // The event's pairs as documents (docBuf) and word ids (wordBuf), whichever way its words came.
+        let pairs = n;
+        let made: EventWords | null = null;
+        if (n === NOT_CODED) {
+          made = this.#words(acc.featurizer, event, acc.learned);
+          if (made === null) {
+            acc.skipped++;
+            continue;
+          }
+          pairs = made.docs.length;
+          for (let i = 0; i < pairs; i++) {
+            docBuf[i] = made.docs[i]!;
+            wordBuf[i] = acc.words.id(made.words[i]!);
+          }
+        } else {
           for (let i = 0; i < n; i++) {
             const code = codeBuf[i]!;
             let word = acc.codeIds!.get(code);
@@ -135,27 +148,17 @@ export class LdaModel implements Model {
               word = acc.words.id(acc.featurizer.wordOf!(code));
               acc.codeIds!.set(code, word);
             }
-            acc.docIds.push(acc.docs.id(docBuf[i]!));
-            acc.wordIds.push(word);
-            acc.hashes?.push(tokenHash(h, i));
+            wordBuf[i] = word;
           }
-          continue;
-        }
-        const made = this.#words(acc.featurizer, event, acc.learned);
-        if (made === null) {
-          acc.skipped++;
-          continue;
         }
         acc.events++;
         const h = acc.hashes === undefined ? 0 : eventHash(event.event_id, ctx.seed);
-        for (let i = 0; i < made.docs.length; i++) {
-          const doc = acc.docs.id(made.docs[i]!);
-          const word = acc.words.id(made.words[i]!);
-          acc.docIds.push(doc);
-          acc.wordIds.push(word);
+        for (let i = 0; i < pairs; i++) {
+          acc.docIds.push(acc.docs.id(docBuf[i]!));
+          acc.wordIds.push(wordBuf[i]!);
           acc.hashes?.push(tokenHash(h, i));
         }
-        if (lowRatings.length > 0) this.#noteLowRisk(event, made, lowRatings, acc);
+        if (made !== null && lowRatings.length > 0) this.#noteLowRisk(event, made, lowRatings, acc);
       }
     }
     const prepareSeconds = (performance.now() - t0) / 1000;
@@ -361,6 +364,7 @@ export class LdaModel implements Model {
     const out: (ScoreOutcome | null)[] = new Array(events.length).fill(null);
     const sources = new Map<EventKind, WordSource>();
     const docBuf: string[] = [];
+    const wordBuf: (number | undefined)[] = [];
     const codeBuf = new Float64Array(MAX_CODED_PAIRS);
     for (let e = 0; e < events.length; e++) {
       const event = events[e]!;
@@ -378,40 +382,34 @@ export class LdaModel implements Model {
       const role = loo && event.event_time >= state.window.start && event.event_time < state.window.end ? IN_COUNTS : undefined;
       const n = featurizer.codes === undefined ? NOT_CODED : this.#codes(featurizer, event, learned, docBuf, codeBuf);
       if (n === NO_WORDS) continue;
+      // The event's pairs as documents (docBuf) and word ids (wordBuf), whichever way its words came.
+      let pairs = n;
+      let made: EventWords | null = null;
+      if (n === NOT_CODED) {
+        made = source.words(event);
+        if (made === null) continue;
+        pairs = made.docs.length;
+        for (let i = 0; i < pairs; i++) {
+          docBuf[i] = made.docs[i]!;
+          wordBuf[i] = scorer.wordId(made.words[i]!);
+        }
+      } else {
+        for (let i = 0; i < n; i++) wordBuf[i] = scorer.wordIdOfCode(codeBuf[i]!, featurizer.wordOf!);
+      }
+      if (pairs === 0) continue;
       let best = Infinity;
       let bestPair = 0;
       let bestDoc: number | undefined;
-      let bestWord: number | undefined;
-      let made: EventWords | null = null;
-      if (n !== NOT_CODED) {
-        const wordOf = featurizer.wordOf!;
-        for (let i = 0; i < n; i++) {
-          const doc = scorer.docId(docBuf[i]!);
-          const word = scorer.wordIdOfCode(codeBuf[i]!, wordOf);
-          const p = scorer.score(doc, word, role);
-          if (p < best) {
-            best = p;
-            bestPair = i;
-            bestDoc = doc;
-            bestWord = word;
-          }
-        }
-        if (n === 0) continue;
-      } else {
-        made = source.words(event);
-        if (made === null || made.docs.length === 0) continue;
-        for (let i = 0; i < made.docs.length; i++) {
-          const doc = scorer.docId(made.docs[i]!);
-          const word = scorer.wordId(made.words[i]!);
-          const p = scorer.score(doc, word, role);
-          if (p < best) {
-            best = p;
-            bestPair = i;
-            bestDoc = doc;
-            bestWord = word;
-          }
+      for (let i = 0; i < pairs; i++) {
+        const doc = scorer.docId(docBuf[i]!);
+        const p = scorer.score(doc, wordBuf[i], role);
+        if (p < best) {
+          best = p;
+          bestPair = i;
+          bestDoc = doc;
         }
       }
+      const bestWord = wordBuf[bestPair];
       const outcome = new LdaOutcome(best, event, source, made, bestPair, bestDoc, bestWord, n === NOT_CODED ? 0 : codeBuf[bestPair]!);
       if (data.highRisk.length > 0) {
         const word = outcome.word;

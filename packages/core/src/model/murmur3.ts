@@ -13,7 +13,8 @@ function rotl(x: number, r: number): number {
   return (x << r) | (x >>> (32 - r));
 }
 
-function fmix(h: number): number {
+/** murmur3's 32-bit finaliser (fmix32): every input bit affects every output bit. Signed; `>>> 0` for unsigned. */
+export function fmix32(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
@@ -78,10 +79,10 @@ export function murmur3x86128(bytes: Uint8Array, length: number, seed: number, o
   h2 = (h2 + h1) | 0;
   h3 = (h3 + h1) | 0;
   h4 = (h4 + h1) | 0;
-  h1 = fmix(h1);
-  h2 = fmix(h2);
-  h3 = fmix(h3);
-  h4 = fmix(h4);
+  h1 = fmix32(h1);
+  h2 = fmix32(h2);
+  h3 = fmix32(h3);
+  h4 = fmix32(h4);
   h1 = (h1 + h2) | 0;
   h1 = (h1 + h3) | 0;
   h1 = (h1 + h4) | 0;

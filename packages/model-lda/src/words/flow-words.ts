@@ -67,42 +67,25 @@ export function createFlowFeaturizer(options: FlowWordOptions = {}): Featurizer 
     kind: 'flow',
     name: 'spot-flow',
     words(event: OdmEvent): EventWords | null {
-      if (event.event_kind !== 'flow') return null;
-      const e: FlowEvent = event;
-      const sip = e.src_ip;
-      const dip = e.dst_ip;
-      const proto = e.n_proto;
-      const ibyt = e.in_bytes;
-      const ipkt = e.flow_in_packets;
-      if (sip === undefined || sip === '' || dip === undefined || dip === '' || proto === undefined) return null;
-      if (!usableCount(ibyt) || !usableCount(ipkt)) return null;
-      const sport = e.src_port ?? 0;
-      const dport = e.dst_port ?? 0;
-      if (!(sport >= 0) || !(dport >= 0)) return null;
-      return { docs: [sip, dip], words: flowWordPair(hourOf(e.event_time, offset), sport, dport, flowProtocol(proto), ibyt, ipkt) };
+      if (!isWordable(event)) return null;
+      const sport = event.src_port ?? 0;
+      const dport = event.dst_port ?? 0;
+      return { docs: [event.src_ip, event.dst_ip], words: flowWordPair(hourOf(event.event_time, offset), sport, dport, flowProtocol(event.n_proto), event.in_bytes, event.flow_in_packets) };
     },
     codes(event: OdmEvent, _learned: LearnedWords, docs: string[], codes: Float64Array): number {
-      if (event.event_kind !== 'flow') return -1;
-      const e: FlowEvent = event;
-      const sip = e.src_ip;
-      const dip = e.dst_ip;
-      const proto = e.n_proto;
-      const ibyt = e.in_bytes;
-      const ipkt = e.flow_in_packets;
-      if (sip === undefined || sip === '' || dip === undefined || dip === '' || proto === undefined) return -1;
-      if (!usableCount(ibyt) || !usableCount(ipkt)) return -1;
-      const sport = e.src_port ?? 0;
-      const dport = e.dst_port ?? 0;
-      if (!(sport >= 0) || !(dport >= 0)) return -1;
-      const hour = hourOf(e.event_time, offset);
+      if (!isWordable(event)) return -1;
+      const proto = event.n_proto;
+      const sport = event.src_port ?? 0;
+      const dport = event.dst_port ?? 0;
+      const hour = hourOf(event.event_time, offset);
       // What the code cannot hold exactly goes the string way (never seen from a real exporter).
       if (!(hour >= 0 && hour < 24) || !isUint(proto, 255) || !isUint(sport, 65535) || !isUint(dport, 65535)) return -2;
-      const b1 = bitlen(ibyt);
-      const b2 = bitlen(ipkt);
+      const b1 = bitlen(event.in_bytes);
+      const b2 = bitlen(event.flow_in_packets);
       if (b1 > 63 || b2 > 63) return -2;
       const tail = ((proto * 32 + hour) * 64 + b1) * 64 + b2;
-      docs[0] = sip;
-      docs[1] = dip;
+      docs[0] = event.src_ip;
+      docs[1] = event.dst_ip;
       // The same cases, in the same order, as flowWordPair.
       if (dport === 0 && sport === 0) {
         codes[0] = codes[1] = flowCode(0, 0, tail);
@@ -123,7 +106,18 @@ export function createFlowFeaturizer(options: FlowWordOptions = {}): Featurizer 
   };
 }
 
-/** A byte or packet count Spot's words can bin: a finite number ≥ 0 (`bitlen` of infinity has no end). */
+/** A flow with the fields Spot's words need, as `words` and `codes` read them. */
+type WordableFlow = FlowEvent & { src_ip: string; dst_ip: string; n_proto: number; in_bytes: number; flow_in_packets: number };
+
+/** Spot's cleaning, as `createFlowFeaturizer` says; an infinite count fails it too (`bitlen` of it has no end). */
+function isWordable(event: OdmEvent): event is WordableFlow {
+  if (event.event_kind !== 'flow') return false;
+  const { src_ip: sip, dst_ip: dip, in_bytes: ibyt, flow_in_packets: ipkt } = event;
+  if (sip === undefined || sip === '' || dip === undefined || dip === '' || event.n_proto === undefined) return false;
+  if (!usableCount(ibyt) || !usableCount(ipkt)) return false;
+  return (event.src_port ?? 0) >= 0 && (event.dst_port ?? 0) >= 0;
+}
+
 function usableCount(x: number | undefined): x is number {
   return x !== undefined && x >= 0 && x !== Number.POSITIVE_INFINITY;
 }
