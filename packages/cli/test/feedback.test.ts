@@ -72,6 +72,17 @@ describe('sightline feedback', () => {
     expect(listed.map((r) => [r.rating, r.event_kind, r.by])).toEqual([[1, 'dns', 'sam']]);
   });
 
+  it('lets a new rating of an event replace its earlier one (the analyst changed their mind), keeping the history', async () => {
+    const s = site();
+    await run(['feedback', 'add', s.pipeline, '--rating', '1', '--kind', 'proxy', '--event-id', 'abc123'], s.dir);
+    await run(['feedback', 'add', s.pipeline, '--rating', '3', '--kind', 'proxy', '--event-id', 'abc123'], s.dir);
+    await run(['feedback', 'add', s.pipeline, '--rating', '2', '--kind', 'dns', '--event-id', 'abc123'], s.dir);
+    const live = JSON.parse((await run(['feedback', 'list', s.pipeline, '--json'], s.dir)).stdout) as { rating: number; event_kind: string }[];
+    expect(live.map((r) => `${r.event_kind}:${r.rating}`).sort()).toEqual(['dns:2', 'proxy:3']);
+    const history = readFileSync(s.ratingsFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { op: string });
+    expect(history.map((h) => h.op)).toEqual(['add', 'remove', 'add', 'add']);
+  });
+
   it('finds the state folder from --state alone, and from --state overriding the pipeline’s', async () => {
     const s = site();
     expect((await run(['feedback', 'add', '--state', 'elsewhere', '--rating', '2', '--kind', 'flow', '--match', 'src_ip=10.1.1.1'], s.dir)).code).toBe(EXIT.OK);

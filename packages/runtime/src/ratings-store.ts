@@ -47,12 +47,21 @@ export class RatingsStore {
     return [...live.values()];
   }
 
+  /** Records a rating; one naming an event (`event_id`) replaces that event's earlier rating. */
   async add(input: Omit<Rating, 'id' | 'at'> & { id?: string; at?: number }): Promise<Rating> {
     if (![1, 2, 3].includes(input.rating)) throw new SightlineError('SL_CONFIG_INVALID', `rating must be 1 (high), 2 (medium) or 3 (low risk), not ${String(input.rating)}`, { stage: 'model' });
     if (!isEventKind(input.event_kind)) throw new SightlineError('SL_CONFIG_INVALID', `event_kind must be flow, dns or proxy`, { stage: 'model' });
     const rating: Rating = { ...input, id: input.id ?? randomUUID(), at: input.at ?? Date.now(), rating: input.rating as RiskRating };
     await mkdir(dirname(this.file), { recursive: true });
-    await appendFile(this.file, `${JSON.stringify({ op: 'add', rating } satisfies Entry)}\n`);
+    // A rating of one event replaces the earlier rating of that event (an analyst changing their mind), in the
+    // same append so the log never holds both live: without it, the first verdict would keep winning.
+    let text = '';
+    if (rating.event_id !== undefined) {
+      for (const old of await this.list()) {
+        if (old.event_kind === rating.event_kind && old.event_id === rating.event_id && old.id !== rating.id) text += `${JSON.stringify({ op: 'remove', id: old.id, at: rating.at } satisfies Entry)}\n`;
+      }
+    }
+    await appendFile(this.file, `${text}${JSON.stringify({ op: 'add', rating } satisfies Entry)}\n`);
     return rating;
   }
 

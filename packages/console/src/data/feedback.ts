@@ -125,12 +125,9 @@ export class Feedback {
     return next;
   }
 
-  /** Adds a rating; an event rating replaces the earlier rating of the same event. */
+  /** Adds a rating; an event rating replaces the earlier rating of the same event (the store does it). */
   add(rating: Omit<Rating, 'id' | 'at'>): Promise<Rating> {
     return this.#serial(async () => {
-      if (rating.event_id !== undefined) {
-        for (const old of await this.store.list()) if (old.event_kind === rating.event_kind && old.event_id === rating.event_id) await this.store.remove(old.id);
-      }
       const added = await this.store.add(rating);
       this.#cache = undefined;
       return added;
