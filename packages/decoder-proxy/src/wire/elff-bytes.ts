@@ -201,8 +201,9 @@ interface FastLayout {
  */
 export class ElffBytesReader {
   readonly #table: (string | undefined)[] = new Array<string | undefined>(TABLE_SIZE).fill(undefined);
-  /** Where each table entry's bytes are in the arena. */
+  /** Where each table entry's bytes are in the arena, and how many (-1: no entry), read without touching the string. */
   readonly #at = new Int32Array(TABLE_SIZE);
+  readonly #len = new Int32Array(TABLE_SIZE).fill(-1);
   readonly #arena = new Uint8Array(ARENA_SIZE);
   readonly #arenaView = new DataView(this.#arena.buffer);
   #arenaUsed = 0;
@@ -323,22 +324,23 @@ export class ElffBytesReader {
     }
     h = (h ^ (h >>> 15)) & (TABLE_SIZE - 1);
     const table = this.#table;
-    const cand = table[h];
     const lookups = ++fast.lookups[k]!;
-    if (cand !== undefined && cand.length === len && sameBytes(viewOf(buf), s, this.#arenaView, this.#at[h]!, len)) {
+    if (this.#len[h] === len && sameBytes(viewOf(buf), s, this.#arenaView, this.#at[h]!, len)) {
       fast.hits[k]!++;
-      return cand;
+      return table[h]!;
     }
     const text = (buf as Latin1).latin1Slice(s, e);
     let at = this.#arenaUsed;
     if (at + len > ARENA_SIZE) {
       table.fill(undefined);
+      this.#len.fill(-1);
       at = 0;
     }
     const arena = this.#arena;
     for (let i = 0; i < len; i++) arena[at + i] = buf[s + i]!;
     this.#arenaUsed = at + len;
     this.#at[h] = at;
+    this.#len[h] = len;
     table[h] = text;
     if (lookups === JUDGE_AFTER && fast.hits[k]! < JUDGE_AFTER / 4) fast.intern[k] = 0; // rarely repeats
     return text;
