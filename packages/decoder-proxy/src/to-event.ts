@@ -119,13 +119,40 @@ export class RecordDraft {
   #lastDate = '';
   #lastDay = NaN;
 
+  /** The only slots written since the last reset (a byte-level reader's layout), or null: any slot may be. */
+  #written: Int32Array | null = null;
+
   reset(): void {
     this.v.fill(undefined);
     this.n.fill(NaN);
     this.bs.fill(-1);
+    this.#written = null;
     this.bytes = undefined;
     this.attrs = undefined;
     this.error = undefined;
+  }
+
+  /**
+   * `reset` for a reader that writes only the slots `slots` lists (and no others) until the next reset: when the
+   * record before was read that way with the same slots, only those are cleared.
+   */
+  resetFor(slots: Int32Array): void {
+    if (this.#written !== slots) this.reset();
+    else {
+      const v = this.v;
+      const n = this.n;
+      const bs = this.bs;
+      for (let k = 0; k < slots.length; k++) {
+        const slot = slots[k]!;
+        v[slot] = undefined;
+        n[slot] = NaN;
+        bs[slot] = -1;
+      }
+      this.bytes = undefined;
+      this.attrs = undefined;
+      this.error = undefined;
+    }
+    this.#written = slots;
   }
 
   /** Keeps a value that has no ODM column (empty values are left out). */

@@ -117,4 +117,14 @@ describe('the byte-level ELFF reader', () => {
     expect(new Set(events.map((e) => e.prx_path)).size).toBe(5000);
     expect(events.every((e) => e.prx_browser === 'UA 1' && e.prx_host === 'h.example')).toBe(true);
   });
+
+  it('keeps giving the right strings when the bytes of the values it keeps fill their arena and it starts over', async () => {
+    const header = `#Fields: ${PROXYSG_MAIN_FIELDS.join(' ')}`;
+    // Every other user agent repeats (the column stays looked up); the others are new, long, and fill the 1 MiB arena.
+    const ua = (i: number): string => (i % 2 === 0 ? `UA common ${i % 6}` : `UA ${i} ${'x'.repeat(90 + (i % 7))}`);
+    const lines = Array.from({ length: 24_000 }, (_, i) => `2024-03-22 16:16:01 48 10.0.0.1 200 TCP_MISS 1 2 GET https h.example 443 /p - - - h.example - - "${ua(i)}" OBSERVED "News" - 81.2.69.144`);
+    const events = (await decode(Buffer.from(`${header}\n${lines.join('\n')}\n`), 1 << 20)).events as ProxyEvent[];
+    expect(events).toHaveLength(24_000);
+    expect(events.map((e) => e.prx_browser)).toEqual(lines.map((_, i) => ua(i)));
+  });
 });

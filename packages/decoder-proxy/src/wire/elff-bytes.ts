@@ -15,13 +15,53 @@ import { MAX_COLUMNS, type Spans } from './tokenize.js';
 /** `tokenizeBytes` result for a line the fast path does not take. */
 export const DECLINE = -1;
 
+/** A DataView and a plain Uint8Array over the last buffer asked for (the decoder reads a chunk's lines in turn). */
+let viewBuf: Uint8Array | undefined;
+let viewOfBuf: DataView = new DataView(new ArrayBuffer(0));
+let bytesOfBuf: Uint8Array = new Uint8Array(0);
+function viewOf(buf: Uint8Array): DataView {
+  if (buf !== viewBuf) {
+    viewOfBuf = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    bytesOfBuf = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+    viewBuf = buf;
+  }
+  return viewOfBuf;
+}
+
+/**
+ * The same bytes as a plain Uint8Array, at the same positions: what the event id writer copies values from (a
+ * Buffer's own `subarray`, which the writer calls for long values, makes a Buffer through a slower path).
+ */
+function bytesOf(buf: Uint8Array): Uint8Array {
+  viewOf(buf);
+  return bytesOfBuf;
+}
+
+// Four bytes at a time (SWAR): a word of printable ASCII without the byte the scan stops at is skipped with one load
+// and a few integer operations. For a 32-bit word x, `(x - 0x0101_0101 * n) & ~x & 0x8080_8080` is non-zero exactly
+// when a byte of x is below n (n <= 128), and `((x + 0x0101_0101) | x) & 0x8080_8080` when a byte is above 126.
+// (JavaScript's bitwise operators take the sums modulo 2^32, as the unsigned arithmetic of the trick does.)
+
+/** A byte of x is not 33..126 (a space, a control byte, DEL or non-ASCII). */
+function stopsValue(x: number): number {
+  return (((x - 0x21212121) & ~x) | (x + 0x01010101) | x) & 0x80808080;
+}
+
+/** A byte of x is a quote, a control byte, DEL or non-ASCII. */
+function stopsQuoted(x: number): number {
+  const q = x ^ 0x22222222;
+  return (((q - 0x01010101) & ~q) | ((x - 0x20202020) & ~x) | (x + 0x01010101) | x) & 0x80808080;
+}
+
 /**
  * Splits `buf[from, to)` into values (positions into `buf`, as `tokenize` does for strings). Returns the count, or
  * DECLINE for anything but printable ASCII with plain quoting.
  */
 export function tokenizeBytes(buf: Uint8Array, from: number, to: number, spans: Spans): number {
+  const view = viewOf(buf);
   const start = spans.start;
   const end = spans.end;
+  const words = to - 3; // a word read at i < words stays inside the line
   let count = 0;
   let i = from;
   for (;;) {
@@ -32,6 +72,7 @@ export function tokenizeBytes(buf: Uint8Array, from: number, to: number, spans: 
     if (c === 34) {
       // A quoted value ends at a quote followed by a space or the end of the line.
       const s = ++i;
+      while (i < words && stopsQuoted(view.getInt32(i, true)) === 0) i += 4;
       for (;;) {
         if (i >= to) return DECLINE; // unterminated
         c = buf[i]!;
@@ -52,6 +93,7 @@ export function tokenizeBytes(buf: Uint8Array, from: number, to: number, spans: 
       i++;
     } else {
       const s = i;
+      while (i < words && stopsValue(view.getInt32(i, true)) === 0) i += 4;
       for (; i < to; i++) {
         c = buf[i]!;
         // 33..126 are printable; one unsigned compare for the rest (space ends the value, anything else declines)
@@ -74,6 +116,8 @@ const TABLE_BITS = 13;
 const TABLE_SIZE = 1 << TABLE_BITS;
 /** Values longer than this are not looked up in the string table. */
 const INTERN_MAX = 512;
+/** Bytes of the interned values, kept to compare a value's bytes with (the table starts over when it is full). */
+const ARENA_SIZE = 1 << 20;
 /** After this many lookups a column is judged: one whose values rarely repeat stops being looked up. */
 const JUDGE_AFTER = 4096;
 
@@ -157,6 +201,12 @@ interface FastLayout {
  */
 export class ElffBytesReader {
   readonly #table: (string | undefined)[] = new Array<string | undefined>(TABLE_SIZE).fill(undefined);
+  /** Where each table entry's bytes are in the arena, and how many (-1: no entry), read without touching the string. */
+  readonly #at = new Int32Array(TABLE_SIZE);
+  readonly #len = new Int32Array(TABLE_SIZE).fill(-1);
+  readonly #arena = new Uint8Array(ARENA_SIZE);
+  readonly #arenaView = new DataView(this.#arena.buffer);
+  #arenaUsed = 0;
   readonly #fast = new WeakMap<Layout, FastLayout | null>();
   #lastLayout: Layout | undefined = undefined;
   #lastFast: FastLayout | null = null;
@@ -198,8 +248,8 @@ export class ElffBytesReader {
     if (fast === null) return false;
     const n = tokenizeBytes(buf, from, to, spans);
     if (n !== layout.slots.length) return false;
-    draft.reset();
-    draft.bytes = buf;
+    draft.resetFor(layout.slots);
+    draft.bytes = bytesOf(buf);
     const v = draft.v;
     const nums = draft.n;
     const bs = draft.bs;
@@ -274,21 +324,35 @@ export class ElffBytesReader {
     }
     h = (h ^ (h >>> 15)) & (TABLE_SIZE - 1);
     const table = this.#table;
-    const cand = table[h];
     const lookups = ++fast.lookups[k]!;
-    if (cand !== undefined && cand.length === len) {
-      let i = 0;
-      while (i < len && cand.charCodeAt(i) === buf[s + i]) i++;
-      if (i === len) {
-        fast.hits[k]!++;
-        return cand;
-      }
+    if (this.#len[h] === len && sameBytes(viewOf(buf), s, this.#arenaView, this.#at[h]!, len)) {
+      fast.hits[k]!++;
+      return table[h]!;
     }
     const text = (buf as Latin1).latin1Slice(s, e);
+    let at = this.#arenaUsed;
+    if (at + len > ARENA_SIZE) {
+      table.fill(undefined);
+      this.#len.fill(-1);
+      at = 0;
+    }
+    const arena = this.#arena;
+    for (let i = 0; i < len; i++) arena[at + i] = buf[s + i]!;
+    this.#arenaUsed = at + len;
+    this.#at[h] = at;
+    this.#len[h] = len;
     table[h] = text;
     if (lookups === JUDGE_AFTER && fast.hits[k]! < JUDGE_AFTER / 4) fast.intern[k] = 0; // rarely repeats
     return text;
   }
+}
+
+/** `len` bytes at `a` in one view equal those at `b` in the other: compared four at a time. */
+function sameBytes(x: DataView, a: number, y: DataView, b: number, len: number): boolean {
+  let i = 0;
+  for (; i + 4 <= len; i += 4) if (x.getInt32(a + i, true) !== y.getInt32(b + i, true)) return false;
+  for (; i < len; i++) if (x.getUint8(a + i) !== y.getUint8(b + i)) return false;
+  return true;
 }
 
 /** Up to 15 decimal digits -> their value, else -1. */
