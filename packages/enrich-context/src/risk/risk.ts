@@ -87,8 +87,9 @@ export class Risk implements Enricher {
       reasons.push(d.reason);
     }
 
+    // both fields on every event, in one order (see network-context); no reasons leaves earlier ones as they are
     e.risk_priority = Math.max(0, Math.min(100, Math.round(total)));
-    if (reasons.length > 0) e.risk_reasons = reasons;
+    e.risk_reasons = reasons.length > 0 ? reasons : e.risk_reasons;
   }
 
   /**

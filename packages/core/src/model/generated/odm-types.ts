@@ -425,169 +425,169 @@ export interface Envelope {
   };
 }
 /**
- * Fields enrichers add to any event: network context and assets, geography and ASN, threat intelligence, domain facts and risk priority. Every field is optional: a lookup miss leaves it out.
+ * Fields enrichers add to any event: network context and assets, geography and ASN, threat intelligence, domain facts and risk priority. Every field is optional: a lookup miss leaves it out or undefined. An enricher may declare its fields (as undefined) on every event it sees, in one order, so that events keep one shape; undefined means absent, and JSON output and every sink drop it.
  */
 export interface ContextBlock {
   /**
    * Source address is inside the configured internal ranges.
    */
-  src_internal?: boolean;
+  src_internal?: boolean | undefined;
   /**
    * Destination address is inside the configured internal ranges.
    */
-  dst_internal?: boolean;
+  dst_internal?: boolean | undefined;
   /**
    * Named zone of the source (DMZ, VPN, guest…).
    */
-  src_zone?: string;
+  src_zone?: string | undefined;
   /**
    * Named zone of the destination.
    */
-  dst_zone?: string;
+  dst_zone?: string | undefined;
   /**
    * Host name of the source from the asset inventory.
    */
-  src_host?: string;
+  src_host?: string | undefined;
   /**
    * Host name of the destination from the asset inventory.
    */
-  dst_host?: string;
+  dst_host?: string | undefined;
   /**
    * Owner of the source asset.
    */
-  src_owner?: string;
+  src_owner?: string | undefined;
   /**
    * Owner of the destination asset.
    */
-  dst_owner?: string;
+  dst_owner?: string | undefined;
   /**
    * Business criticality of the source asset, 0 (none) to 5 (crown jewel).
    */
-  src_criticality?: number;
+  src_criticality?: number | undefined;
   /**
    * Business criticality of the destination asset.
    */
-  dst_criticality?: number;
+  dst_criticality?: number | undefined;
   /**
    * Asset tags of the source.
    */
-  src_tags?: string[];
+  src_tags?: string[] | undefined;
   /**
    * Asset tags of the destination.
    */
-  dst_tags?: string[];
+  dst_tags?: string[] | undefined;
   /**
    * Direction of the event relative to the internal ranges (Spot ODM `net_direction`).
    */
-  net_direction?: 'inbound' | 'outbound' | 'internal' | 'external' | 'unknown';
+  net_direction?: 'inbound' | 'outbound' | 'internal' | 'external' | 'unknown' | undefined;
   /**
    * ISO 3166-1 alpha-2 country of the source.
    */
-  src_country_code?: string;
+  src_country_code?: string | undefined;
   /**
    * Country name of the source.
    */
-  src_country_name?: string;
+  src_country_name?: string | undefined;
   /**
    * Region / subdivision of the source.
    */
-  src_region?: string;
+  src_region?: string | undefined;
   /**
    * City of the source.
    */
-  src_city?: string;
+  src_city?: string | undefined;
   /**
    * Latitude of the source.
    */
-  src_lat?: number;
+  src_lat?: number | undefined;
   /**
    * Longitude of the source.
    */
-  src_long?: number;
+  src_long?: number | undefined;
   /**
    * Autonomous system of the source (from the exporter, nfdump `sas`, or GeoIP ASN).
    */
-  src_asn?: number;
+  src_asn?: number | undefined;
   /**
    * Organisation of the source's autonomous system.
    */
-  src_asn_org?: string;
+  src_asn_org?: string | undefined;
   /**
    * ISO 3166-1 alpha-2 country of the destination.
    */
-  dst_country_code?: string;
+  dst_country_code?: string | undefined;
   /**
    * Country name of the destination.
    */
-  dst_country_name?: string;
+  dst_country_name?: string | undefined;
   /**
    * Region / subdivision of the destination.
    */
-  dst_region?: string;
+  dst_region?: string | undefined;
   /**
    * City of the destination.
    */
-  dst_city?: string;
+  dst_city?: string | undefined;
   /**
    * Latitude of the destination.
    */
-  dst_lat?: number;
+  dst_lat?: number | undefined;
   /**
    * Longitude of the destination.
    */
-  dst_long?: number;
+  dst_long?: number | undefined;
   /**
    * Autonomous system of the destination (from the exporter, nfdump `das`, or GeoIP ASN).
    */
-  dst_asn?: number;
+  dst_asn?: number | undefined;
   /**
    * Organisation of the destination's autonomous system.
    */
-  dst_asn_org?: string;
+  dst_asn_org?: string | undefined;
   /**
    * Threat-intelligence matches.
    */
-  ti_hits?: TiHit[];
+  ti_hits?: TiHit[] | undefined;
   /**
    * Highest severity among the hits.
    */
-  ti_severity?: number;
+  ti_severity?: number | undefined;
   /**
    * Reputation in Spot's form `service:label:level`, several joined by `::`.
    */
-  ti_reputation?: string;
+  ti_reputation?: string | undefined;
   /**
    * Registrable domain of the DNS query or proxy host (public suffix list).
    */
-  domain_registrable?: string;
+  domain_registrable?: string | undefined;
   /**
    * Public suffix of the name.
    */
-  domain_suffix?: string;
+  domain_suffix?: string | undefined;
   /**
    * Labels left of the registrable domain.
    */
-  domain_subdomain?: string;
+  domain_subdomain?: string | undefined;
   /**
    * Number of labels of the whole name.
    */
-  domain_labels?: number;
+  domain_labels?: number | undefined;
   /**
    * Shannon entropy in bits of the subdomain's characters.
    */
-  domain_entropy?: number;
+  domain_entropy?: number | undefined;
   /**
    * Rank of the registrable domain in the configured top-domains list; absent when not listed.
    */
-  domain_top_rank?: number;
+  domain_top_rank?: number | undefined;
   /**
    * Business risk priority 0-100 from asset criticality, zone and intelligence hits.
    */
-  risk_priority?: number;
+  risk_priority?: number | undefined;
   /**
    * What raised the risk priority, in words.
    */
-  risk_reasons?: string[];
+  risk_reasons?: string[] | undefined;
 }
 /**
  * One threat-intelligence match.
