@@ -200,6 +200,28 @@ function index16(s: Uint32Array): Uint32Array {
   return idx;
 }
 
+/** Entry indices below this pack into a double beside a 32-bit key (2^32 · 2^21 = 2^53). */
+const PACK = 2 ** 21;
+
+/**
+ * `indices` ordered by `key[index]`, ties by index. IPv4 keys (below 2^32) are packed with the index into one
+ * double and sorted natively: for a feed of a million addresses that is ~10x quicker than a comparator sort,
+ * and the sort runs in one piece while the pipeline waits on a reload. IPv6 (bigint) keys use the comparator.
+ */
+function sortedByKey<K extends number | bigint>(indices: number[], key: readonly K[]): number[] {
+  if (key.length <= PACK && (key.length === 0 || typeof key[0] === 'number')) {
+    const packed = new Float64Array(indices.length);
+    for (let m = 0; m < indices.length; m++) {
+      const i = indices[m]!;
+      packed[m] = (key[i] as number) * PACK + i;
+    }
+    packed.sort();
+    for (let m = 0; m < indices.length; m++) indices[m] = packed[m]! % PACK;
+    return indices;
+  }
+  return indices.sort((i, j) => (key[i]! < key[j]! ? -1 : key[i]! > key[j]! ? 1 : i - j));
+}
+
 function sweep<K extends number | bigint>(
   entries: readonly RangeEntry[],
   ops: { readonly max: K; next(x: K): K; sub(x: K, y: K): K },
@@ -213,11 +235,12 @@ function sweep<K extends number | bigint>(
   if (n === 0) return { starts, vals };
   const start = entries.map((e) => e.net.start as K);
   const end = entries.map((e) => e.net.end as K);
-  const cmp = (x: K, y: K): number => (x < y ? -1 : x > y ? 1 : 0);
-  const byStart = Array.from({ length: n }, (_, i) => i).sort((i, j) => cmp(start[i]!, start[j]!) || i - j);
-  const ending = Array.from({ length: n }, (_, i) => i).filter((i) => end[i]! < ops.max);
+  const byStart = sortedByKey(Array.from({ length: n }, (_, i) => i), start);
   const endKey = end.map((e) => (e < ops.max ? ops.next(e) : e));
-  ending.sort((i, j) => cmp(endKey[i]!, endKey[j]!));
+  const ending = sortedByKey(
+    Array.from({ length: n }, (_, i) => i).filter((i) => end[i]! < ops.max),
+    endKey,
+  );
   const span = entries.map((_, k) => ops.sub(end[k]!, start[k]!));
   const active = new Set<number>();
   let i = 0;
@@ -245,12 +268,15 @@ function sweep<K extends number | bigint>(
     }
     return -2 - li;
   };
+  // the keys in sweep order, read front to back (not through the index arrays: a million random reads)
+  const starting = byStart.map((k) => start[k]!);
+  const ended = ending.map((k) => endKey[k]!);
   while (i < n || j < ending.length) {
-    const ns = i < n ? start[byStart[i]!]! : undefined;
-    const ne = j < ending.length ? endKey[ending[j]!]! : undefined;
+    const ns = i < n ? starting[i]! : undefined;
+    const ne = j < ending.length ? ended[j]! : undefined;
     const pos = (ns === undefined ? ne : ne === undefined ? ns : ns < ne ? ns : ne) as K;
-    while (j < ending.length && endKey[ending[j]!] === pos) active.delete(ending[j++]!);
-    while (i < n && start[byStart[i]!] === pos) active.add(byStart[i++]!);
+    while (j < ending.length && ended[j] === pos) active.delete(ending[j++]!);
+    while (i < n && starting[i] === pos) active.add(byStart[i++]!);
     const v = valueOf();
     if (v !== last) {
       starts.push(pos);
