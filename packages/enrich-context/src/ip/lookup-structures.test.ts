@@ -72,6 +72,20 @@ describe('RangeTable with its /16 index', () => {
     }
   });
 
+  it('answers every range holding an address in mode all, as a linear scan does, duplicates and 0/255.255.255.255 included', () => {
+    const { entries, probes } = randomEntries(3, 3000);
+    // the same range twice, ranges touching the ends of the space, and one range holding everything
+    entries.push({ net: net('10.0.0.0/8'), id: 3000 }, { net: net('10.0.0.0/8'), id: 3001 }, { net: net('0.0.0.0/1'), id: 3002 });
+    entries.push({ net: net('255.255.255.0/24'), id: 3003 }, { net: net('0.0.0.0/0'), id: 3004 }, { net: net('255.255.255.255'), id: 3005 });
+    const t = RangeTable.build(entries, 'all');
+    const holding = (ip: string): number[] => {
+      const f = p.parse(ip);
+      const x = f === IPV4 ? BigInt(p.v4) : (BigInt(p.v6[0]!) << 96n) | (BigInt(p.v6[1]!) << 64n) | (BigInt(p.v6[2]!) << 32n) | BigInt(p.v6[3]!);
+      return entries.filter((e) => (e.net.family === 4) === (f === IPV4) && x >= BigInt(e.net.start) && x <= BigInt(e.net.end)).map((e) => e.id).sort((a, b) => a - b);
+    };
+    for (const ip of probes) expect([...t.ids(ask(t, ip))].sort((a, b) => a - b), ip).toEqual(holding(ip));
+  });
+
   it('combines tables into one whose answer at every address is the combination of theirs', () => {
     const a = randomEntries(3, 2000);
     const b = randomEntries(4, 50);
