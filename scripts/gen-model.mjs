@@ -56,9 +56,6 @@ export async function generateModel() {
   });
   // The synthetic root is only a vehicle for the declarations.
   types = types.replace(/export interface OdmRoot \{[\s\S]*?\n\}\n/, '').trimStart();
-  // Context fields may be declared as undefined (see the block's description): say so in their types, which
-  // exactOptionalPropertyTypes would otherwise keep to "absent or a value".
-  types = types.replace(/export interface ContextBlock \{[\s\S]*?\n\}\n/, (block) => block.replace(/^(  [a-z_]+\?: )(.+);$/gm, '$1$2 | undefined;'));
 
   const fields = {};
   const order = (s) => Object.keys(s.properties ?? {});

@@ -7,7 +7,7 @@ import { corpus } from '../../../test/corpus.js';
 import { geoipManifest } from '../src/index.js';
 import { parseNetwork } from '../src/ip/network.js';
 import { formatV4, formatV6 } from '../src/ip/parse-ip.js';
-import { FAST_RELOAD, eventually, folder, expectAbsent, started } from './helpers.js';
+import { FAST_RELOAD, eventually, folder, started } from './helpers.js';
 
 const c = corpus();
 const db = (name: string) => c.path('maxmind-test-db', name);
@@ -59,7 +59,7 @@ describe.skipIf(!c.available)(`geoip against the MaxMind test databases${c.note}
       for (const e of await enrich(events)) {
         const got = { src_country_code: e.src_country_code, src_country_name: e.src_country_name, src_region: e.src_region, src_city: e.src_city, src_lat: e.src_lat, src_long: e.src_long };
         expect(got, `${network} via ${e.src_ip}`).toEqual(expected);
-        expectAbsent(e, 'dst_country_code');
+        expect(e).not.toHaveProperty('dst_country_code');
         compared++;
       }
     }
@@ -89,7 +89,7 @@ describe.skipIf(!c.available)(`geoip against the MaxMind test databases${c.note}
     const [e, kept] = await enrich([EventFixtures.flow({ src_ip: '81.2.69.160', dst_ip: '1.0.0.1' }), EventFixtures.flow({ src_ip: '10.0.0.1', dst_ip: '1.0.0.1', dst_asn: 64500 })]);
     expect(e).toMatchObject({ src_country_code: 'GB', src_city: 'London', src_region: 'England', dst_asn: 15169, dst_asn_org: 'Google Inc.' });
     expect(kept).toMatchObject({ dst_asn: 64500 });
-    expectAbsent(kept, 'dst_asn_org');
+    expect(kept).not.toHaveProperty('dst_asn_org');
     const { enrich: replace } = await started(geoipManifest, { ...config, keep_exporter_asn: false });
     expect((await replace([EventFixtures.flow({ dst_ip: '1.0.0.1', dst_asn: 64500 })]))[0]).toMatchObject({ dst_asn: 15169 });
   });
@@ -125,7 +125,7 @@ describe.skipIf(!c.available)(`geoip against the MaxMind test databases${c.note}
     const { enricher, enrich, ctx } = await started(geoipManifest, { city_db: 'geo.mmdb', reload: FAST_RELOAD }, dir);
     const city = async () => (await enrich([EventFixtures.flow({ src_ip: '81.2.69.160' })]))[0]!;
     expect(await city()).toMatchObject({ src_country_code: 'GB' });
-    expectAbsent(await city(), 'src_city');
+    expect(await city()).not.toHaveProperty('src_city');
     copyFileSync(db('GeoIP2-City-Test.mmdb'), join(dir, 'geo.mmdb'));
     await eventually(async () => expect(await city()).toMatchObject({ src_city: 'London' }));
     copyFileSync(db('MaxMind-DB-test-broken-pointers-24.mmdb'), join(dir, 'geo.mmdb'));

@@ -3,17 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Enricher, OdmEvent, PluginManifest } from '@sightline/core';
 import { type RecordingLogger, createTestContext, instantiate } from '@sightline/core/testkit';
-import { expect } from 'vitest';
 import type { PluginContext } from '@sightline/core';
-
-/**
- * The event has no value for the field. Enrichers declare their fields on every event (undefined when nothing
- * was found, so events keep one shape), so "absent" is "undefined", not "not a key".
- */
-export function expectAbsent(e: object | undefined, field: string): void {
-  expect(e, `the event to check for ${field}`).toBeDefined();
-  expect((e as Record<string, unknown>)[field], field).toBeUndefined();
-}
 
 /** A fresh folder with the given files in it. */
 export function folder(files: Readonly<Record<string, string | Uint8Array>> = {}): string {

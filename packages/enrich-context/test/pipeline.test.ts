@@ -5,7 +5,7 @@ import { EventFixtures } from '@sightline/core/testkit';
 import { LocalRunner, StreamLogger } from '@sightline/runtime';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../../test/corpus.js';
-import { expectAbsent, folder } from './helpers.js';
+import { folder } from './helpers.js';
 
 const ndjson = (events: readonly OdmEvent[]) => events.map((e) => JSON.stringify(e)).join('\n') + '\n';
 
@@ -50,7 +50,7 @@ describe('the enrichers in a pipeline', () => {
     expect(dns).toMatchObject({ dst_host: 'finance-db01', domain_registrable: 'evil.example', domain_subdomain: 'c2', ti_severity: 3, net_direction: 'inbound' });
     expect(dns!.risk_reasons).toContain('an asset of criticality 5 meets intelligence of severity 3: +15');
     expect(proxy).toMatchObject({ domain_top_rank: 1, risk_priority: 15 });
-    expectAbsent(proxy, 'ti_hits');
+    expect(proxy).not.toHaveProperty('ti_hits');
     expect(logs.some((l) => /network-context "network-context": loaded .*1 assets/.test(l))).toBe(true);
   });
 

@@ -12,10 +12,6 @@ export interface EnrichResult {
  * An enricher loads its reference data in `start` (a bad file fails the start with a clear error, never a
  * crash mid-run) and reloads it when it changes; it MUST keep the events' count, order and ids, and MUST NOT
  * throw for a single bad event (report it as an issue instead).
- *
- * Performance: set the same fields, in the same order, on every event you see, with `e.f = e.f` for those you
- * found nothing for (undefined means absent; JSON and every sink drop it). Fields added only on a hit give V8 a
- * hidden class per mix of answers, and every later step's property accesses then take the slow generic path.
  */
 export interface Enricher {
   readonly name: string;

@@ -62,16 +62,6 @@ export async function loadDomainData(config: DomainFactsConfig, path: string | u
   return { data: new DomainData(ranks, config.private_suffixes, config.cache_size), summary: `${ranks.size} top domains from ${lines} lines of ${path}` };
 }
 
-/** Every field this enricher may set, in one order, on every event it sees (see network-context). */
-function declareDomainFields(e: OdmEvent): void {
-  e.domain_registrable = e.domain_registrable;
-  e.domain_suffix = e.domain_suffix;
-  e.domain_subdomain = e.domain_subdomain;
-  e.domain_labels = e.domain_labels;
-  e.domain_entropy = e.domain_entropy;
-  e.domain_top_rank = e.domain_top_rank;
-}
-
 /**
  * Domain facts for DNS queries and proxy hosts: registrable domain and public suffix (Public Suffix List via
  * `tldts`), subdomain, label count, Shannon entropy of the subdomain and the rank of the registrable domain
@@ -100,7 +90,6 @@ export class DomainFacts implements Enricher {
     const data = this.#data.current;
     for (let i = 0; i < events.length; i++) {
       const e = events[i]!;
-      declareDomainFields(e);
       const name = e.event_kind === 'dns' ? e.dns_query : e.event_kind === 'proxy' ? e.prx_host : undefined;
       if (name === undefined) continue;
       const f = data.lookup(name);

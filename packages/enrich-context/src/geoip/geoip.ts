@@ -44,7 +44,6 @@ export class Geoip implements Enricher {
     const keep = this.#keepAsn;
     for (let i = 0; i < events.length; i++) {
       const e = events[i]!;
-      declareGeoFields(e);
       if (e.src_ip !== undefined) {
         const g = data.lookup(e.src_ip);
         if (g !== undefined) applySrc(e, g, keep);
@@ -61,26 +60,6 @@ export class Geoip implements Enricher {
   close(): Promise<void> {
     return this.#data.close();
   }
-}
-
-/** Every field this enricher may set, in one order, on every event it sees (see network-context). */
-function declareGeoFields(e: OdmEvent): void {
-  e.src_country_code = e.src_country_code;
-  e.src_country_name = e.src_country_name;
-  e.src_region = e.src_region;
-  e.src_city = e.src_city;
-  e.src_lat = e.src_lat;
-  e.src_long = e.src_long;
-  e.src_asn = e.src_asn;
-  e.src_asn_org = e.src_asn_org;
-  e.dst_country_code = e.dst_country_code;
-  e.dst_country_name = e.dst_country_name;
-  e.dst_region = e.dst_region;
-  e.dst_city = e.dst_city;
-  e.dst_lat = e.dst_lat;
-  e.dst_long = e.dst_long;
-  e.dst_asn = e.dst_asn;
-  e.dst_asn_org = e.dst_asn_org;
 }
 
 function applySrc(e: OdmEvent, g: GeoFacts, keepAsn: boolean): void {

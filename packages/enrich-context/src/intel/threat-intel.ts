@@ -98,10 +98,6 @@ export class ThreatIntel implements Enricher {
     const services = this.#services;
     for (let i = 0; i < events.length; i++) {
       const e = events[i]!;
-      // every field this enricher may set, in one order, on every event (see network-context)
-      e.ti_hits = e.ti_hits;
-      e.ti_severity = e.ti_severity;
-      e.ti_reputation = e.ti_reputation;
       let hits: TiHit[] | undefined;
       if (on.src_ip && e.src_ip !== undefined) hits = this.#add(hits, data, data.ip(e.src_ip), 'src_ip');
       if (on.dst_ip && e.dst_ip !== undefined) hits = this.#add(hits, data, data.ip(e.dst_ip), 'dst_ip');

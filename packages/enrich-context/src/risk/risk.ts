@@ -87,9 +87,8 @@ export class Risk implements Enricher {
       reasons.push(d.reason);
     }
 
-    // both fields on every event, in one order (see network-context); no reasons leaves earlier ones as they are
     e.risk_priority = Math.max(0, Math.min(100, Math.round(total)));
-    e.risk_reasons = reasons.length > 0 ? reasons : e.risk_reasons;
+    if (reasons.length > 0) e.risk_reasons = reasons;
   }
 
   /**

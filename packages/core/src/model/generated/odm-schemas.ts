@@ -156,7 +156,7 @@ export const contextSchema: JsonSchema = {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "$id": "https://sightline.dev/odm/v1/context.schema.json",
   "title": "ContextBlock",
-  "description": "Fields enrichers add to any event: network context and assets, geography and ASN, threat intelligence, domain facts and risk priority. Every field is optional: a lookup miss leaves it out or undefined. An enricher may declare its fields (as undefined) on every event it sees, in one order, so that events keep one shape; undefined means absent, and JSON output and every sink drop it.",
+  "description": "Fields enrichers add to any event: network context and assets, geography and ASN, threat intelligence, domain facts and risk priority. Every field is optional: a lookup miss leaves it out.",
   "type": "object",
   "$defs": {
     "ti_hit": {

@@ -425,169 +425,169 @@ export interface Envelope {
   };
 }
 /**
- * Fields enrichers add to any event: network context and assets, geography and ASN, threat intelligence, domain facts and risk priority. Every field is optional: a lookup miss leaves it out or undefined. An enricher may declare its fields (as undefined) on every event it sees, in one order, so that events keep one shape; undefined means absent, and JSON output and every sink drop it.
+ * Fields enrichers add to any event: network context and assets, geography and ASN, threat intelligence, domain facts and risk priority. Every field is optional: a lookup miss leaves it out.
  */
 export interface ContextBlock {
   /**
    * Source address is inside the configured internal ranges.
    */
-  src_internal?: boolean | undefined;
+  src_internal?: boolean;
   /**
    * Destination address is inside the configured internal ranges.
    */
-  dst_internal?: boolean | undefined;
+  dst_internal?: boolean;
   /**
    * Named zone of the source (DMZ, VPN, guest…).
    */
-  src_zone?: string | undefined;
+  src_zone?: string;
   /**
    * Named zone of the destination.
    */
-  dst_zone?: string | undefined;
+  dst_zone?: string;
   /**
    * Host name of the source from the asset inventory.
    */
-  src_host?: string | undefined;
+  src_host?: string;
   /**
    * Host name of the destination from the asset inventory.
    */
-  dst_host?: string | undefined;
+  dst_host?: string;
   /**
    * Owner of the source asset.
    */
-  src_owner?: string | undefined;
+  src_owner?: string;
   /**
    * Owner of the destination asset.
    */
-  dst_owner?: string | undefined;
+  dst_owner?: string;
   /**
    * Business criticality of the source asset, 0 (none) to 5 (crown jewel).
    */
-  src_criticality?: number | undefined;
+  src_criticality?: number;
   /**
    * Business criticality of the destination asset.
    */
-  dst_criticality?: number | undefined;
+  dst_criticality?: number;
   /**
    * Asset tags of the source.
    */
-  src_tags?: string[] | undefined;
+  src_tags?: string[];
   /**
    * Asset tags of the destination.
    */
-  dst_tags?: string[] | undefined;
+  dst_tags?: string[];
   /**
    * Direction of the event relative to the internal ranges (Spot ODM `net_direction`).
    */
-  net_direction?: 'inbound' | 'outbound' | 'internal' | 'external' | 'unknown' | undefined;
+  net_direction?: 'inbound' | 'outbound' | 'internal' | 'external' | 'unknown';
   /**
    * ISO 3166-1 alpha-2 country of the source.
    */
-  src_country_code?: string | undefined;
+  src_country_code?: string;
   /**
    * Country name of the source.
    */
-  src_country_name?: string | undefined;
+  src_country_name?: string;
   /**
    * Region / subdivision of the source.
    */
-  src_region?: string | undefined;
+  src_region?: string;
   /**
    * City of the source.
    */
-  src_city?: string | undefined;
+  src_city?: string;
   /**
    * Latitude of the source.
    */
-  src_lat?: number | undefined;
+  src_lat?: number;
   /**
    * Longitude of the source.
    */
-  src_long?: number | undefined;
+  src_long?: number;
   /**
    * Autonomous system of the source (from the exporter, nfdump `sas`, or GeoIP ASN).
    */
-  src_asn?: number | undefined;
+  src_asn?: number;
   /**
    * Organisation of the source's autonomous system.
    */
-  src_asn_org?: string | undefined;
+  src_asn_org?: string;
   /**
    * ISO 3166-1 alpha-2 country of the destination.
    */
-  dst_country_code?: string | undefined;
+  dst_country_code?: string;
   /**
    * Country name of the destination.
    */
-  dst_country_name?: string | undefined;
+  dst_country_name?: string;
   /**
    * Region / subdivision of the destination.
    */
-  dst_region?: string | undefined;
+  dst_region?: string;
   /**
    * City of the destination.
    */
-  dst_city?: string | undefined;
+  dst_city?: string;
   /**
    * Latitude of the destination.
    */
-  dst_lat?: number | undefined;
+  dst_lat?: number;
   /**
    * Longitude of the destination.
    */
-  dst_long?: number | undefined;
+  dst_long?: number;
   /**
    * Autonomous system of the destination (from the exporter, nfdump `das`, or GeoIP ASN).
    */
-  dst_asn?: number | undefined;
+  dst_asn?: number;
   /**
    * Organisation of the destination's autonomous system.
    */
-  dst_asn_org?: string | undefined;
+  dst_asn_org?: string;
   /**
    * Threat-intelligence matches.
    */
-  ti_hits?: TiHit[] | undefined;
+  ti_hits?: TiHit[];
   /**
    * Highest severity among the hits.
    */
-  ti_severity?: number | undefined;
+  ti_severity?: number;
   /**
    * Reputation in Spot's form `service:label:level`, several joined by `::`.
    */
-  ti_reputation?: string | undefined;
+  ti_reputation?: string;
   /**
    * Registrable domain of the DNS query or proxy host (public suffix list).
    */
-  domain_registrable?: string | undefined;
+  domain_registrable?: string;
   /**
    * Public suffix of the name.
    */
-  domain_suffix?: string | undefined;
+  domain_suffix?: string;
   /**
    * Labels left of the registrable domain.
    */
-  domain_subdomain?: string | undefined;
+  domain_subdomain?: string;
   /**
    * Number of labels of the whole name.
    */
-  domain_labels?: number | undefined;
+  domain_labels?: number;
   /**
    * Shannon entropy in bits of the subdomain's characters.
    */
-  domain_entropy?: number | undefined;
+  domain_entropy?: number;
   /**
    * Rank of the registrable domain in the configured top-domains list; absent when not listed.
    */
-  domain_top_rank?: number | undefined;
+  domain_top_rank?: number;
   /**
    * Business risk priority 0-100 from asset criticality, zone and intelligence hits.
    */
-  risk_priority?: number | undefined;
+  risk_priority?: number;
   /**
    * What raised the risk priority, in words.
    */
-  risk_reasons?: string[] | undefined;
+  risk_reasons?: string[];
 }
 /**
  * One threat-intelligence match.
