@@ -60,9 +60,10 @@ const fmix = (h: number): number => {
   h = Math.imul(h, 0xc2b2ae35);
   return h ^ (h >>> 16);
 };
-const le32 = (b: Uint8Array, i: number): number => b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24);
+let viewOf: Uint8Array | undefined;
+let view: DataView = new DataView(new ArrayBuffer(0));
 /** The first `n` (0 to 4 and more) of the four bytes at `i`, little-endian; n >= 4 reads all four. */
-const part = (b: Uint8Array, i: number, n: number): number => (n >= 4 ? le32(b, i) : n === 3 ? b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) : n === 2 ? b[i]! | (b[i + 1]! << 8) : n === 1 ? b[i]! : 0);
+const part = (b: Uint8Array, i: number, n: number): number => (n >= 4 ? view.getInt32(i, true) : n === 3 ? b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) : n === 2 ? b[i]! | (b[i + 1]! << 8) : n === 1 ? b[i]! : 0);
 
 /**
  * MurmurHash3 x86-128 of the record `raw[start, end)` of template `templateId` at `ordinal` in a packet with context
@@ -76,14 +77,20 @@ function hashRecord(digest: Uint32Array, templateId: number, ordinal: number, ra
   let h3 = digest[2]! ^ Math.floor(ordinal / 4294967296);
   let h4 = digest[3]! ^ length;
   const blocks = start + (length & ~15);
+  // Words read little-endian through a DataView of the packet (one load each, not four), kept while the packet is.
+  if (raw !== viewOf) {
+    viewOf = raw;
+    view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+  }
+  const w = view;
   for (let i = start; i < blocks; i += 16) {
-    h1 ^= Math.imul(rotl(Math.imul(le32(raw, i), C1), 15), C2);
+    h1 ^= Math.imul(rotl(Math.imul(w.getInt32(i, true), C1), 15), C2);
     h1 = (Math.imul(rotl(h1, 19) + h2, 5) + 0x561ccd1b) | 0;
-    h2 ^= Math.imul(rotl(Math.imul(le32(raw, i + 4), C2), 16), C3);
+    h2 ^= Math.imul(rotl(Math.imul(w.getInt32(i + 4, true), C2), 16), C3);
     h2 = (Math.imul(rotl(h2, 17) + h3, 5) + 0x0bcaa747) | 0;
-    h3 ^= Math.imul(rotl(Math.imul(le32(raw, i + 8), C3), 17), C4);
+    h3 ^= Math.imul(rotl(Math.imul(w.getInt32(i + 8, true), C3), 17), C4);
     h3 = (Math.imul(rotl(h3, 15) + h4, 5) + 0x96cd1c35) | 0;
-    h4 ^= Math.imul(rotl(Math.imul(le32(raw, i + 12), C4), 18), C1);
+    h4 ^= Math.imul(rotl(Math.imul(w.getInt32(i + 12, true), C4), 18), C1);
     h4 = (Math.imul(rotl(h4, 13) + h1, 5) + 0x32ac3b17) | 0;
   }
   // The tail's four words read whole where they can (records of a set share their length: the branches predict).
