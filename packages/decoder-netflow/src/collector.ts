@@ -7,7 +7,7 @@
  * queued and done by `sync()`, which the decoder awaits only when a packet asked for it.
  */
 import type { Issue, OdmEvent } from '@sightline/core';
-import { packetIdPrefix, recordId } from './record-id.js';
+import { addRecordId, packetIdPrefix, recordId, recordIdsText, reserveRecordIds } from './record-id.js';
 import { planTemplate, type FieldPlan } from './field-plan.js';
 import { type FastRecord, compileRecord } from './fast-record.js';
 import { PendingBuffer, type PendingSet } from './pending.js';
@@ -164,10 +164,12 @@ export class FlowCollector {
     const eventTime = meta.receivedAt ?? exportMs;
     const ctx: PacketContext = { version, exportMs, uptimeMs: uptime, eventTime, dvcIp: meta.dvcIp, dvcPort: meta.dvcPort, domain, systemInitMs: -1, samplers: undefined, idPrefix: packetIdPrefix(version, meta.exporter, domain, eventTime, exportMs, uptime, -1, sampling) };
     const base = meta.ordinal * 65536;
+    reserveRecordIds(count);
+    for (let i = 0, o = headerLen; i < count; i++, o += recLen) addRecordId(i, ctx.idPrefix, 0, base + o, p, o, o + recLen);
+    const ids = recordIdsText(count);
     for (let i = 0, o = headerLen; i < count; i++, o += recLen) {
-      const e = fixedRecordToEvent(p, o, ctx, sampling);
+      const e = fixedRecordToEvent(p, o, ctx, sampling, ids.slice(i * 32, i * 32 + 32));
       if (this.#o.keepRaw) e.raw = Buffer.from(p.buffer, p.byteOffset + o, recLen).toString('hex');
-      e.event_id = recordId(ctx.idPrefix, 0, base + o, p, o, o + recLen);
       events.push(e);
     }
     this.stats.records += count;
@@ -376,19 +378,24 @@ export class FlowCollector {
       const templateId = plan.template.templateId;
       const keepRaw = this.#o.keepRaw;
       const length = plan.recordLength;
-      let n = 0;
-      for (; end - o >= length; o += length) {
-        const id = recordId(ctx.idPrefix, templateId, base + o, b, o, o + length);
-        let e = fast(b, o, ctx, id);
-        if (e === undefined) {
-          e = dataRecordToEvent(b, o, end, plan, ctx)!;
-          e.event_id = id;
+      const n = Math.floor((end - o) / length);
+      if (n > 0) {
+        // The set's ids first, as one string (record-id.ts), then the events, each with its slice of it.
+        reserveRecordIds(n);
+        for (let k = 0, at = o; k < n; k++, at += length) addRecordId(k, ctx.idPrefix, templateId, base + at, b, at, at + length);
+        const ids = recordIdsText(n);
+        for (let k = 0; k < n; k++, o += length) {
+          const id = ids.slice(k * 32, k * 32 + 32);
+          let e = fast(b, o, ctx, id);
+          if (e === undefined) {
+            e = dataRecordToEvent(b, o, end, plan, ctx)!;
+            e.event_id = id;
+          }
+          if (keepRaw) e.raw = Buffer.from(b.buffer, b.byteOffset + o, length).toString('hex');
+          events.push(e);
         }
-        if (keepRaw) e.raw = Buffer.from(b.buffer, b.byteOffset + o, length).toString('hex');
-        events.push(e);
-        n++;
+        this.stats.records += n;
       }
-      this.stats.records += n;
     }
     while (end - o >= min && min > 0) {
       if (options) {

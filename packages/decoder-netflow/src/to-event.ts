@@ -502,7 +502,7 @@ export const V1_RECORD = 48;
  * A NetFlow v1/v5/v7 record (fixed layout, Cisco's "NetFlow Export Datagram Format"). The caller checked that
  * the record is inside the packet.
  */
-export function fixedRecordToEvent(b: Uint8Array, o: number, ctx: PacketContext, sampling: number): FlowEvent {
+export function fixedRecordToEvent(b: Uint8Array, o: number, ctx: PacketContext, sampling: number, id: string): FlowEvent {
   const v = ctx.version;
   const first = u32(b, o + 24);
   const last = u32(b, o + 28);
@@ -513,12 +513,12 @@ export function fixedRecordToEvent(b: Uint8Array, o: number, ctx: PacketContext,
     const proto = b[o + 38]!;
     const srcPort = u16(b, o + 32);
     const dstPort = u16(b, o + 34);
-    if (!((proto === 1 || proto === 58) && dstPort > 0 && srcPort === 0)) return v5Event(b, o, ctx, sampling, begin, end, srcPort, dstPort, proto);
+    if (!((proto === 1 || proto === 58) && dstPort > 0 && srcPort === 0)) return v5Event(b, o, ctx, sampling, begin, end, srcPort, dstPort, proto, id);
   }
   // One literal for the fields every v1/v5/v7 record has, then the optional ones in a fixed order: one object
   // shape per kind of packet, and never a `delete` (it turns an object into a slow dictionary).
   const e = {
-    event_id: '',
+    event_id: id,
     event_kind: 'flow',
     event_time: ctx.eventTime,
     src_ip: ipv4String(b, o),
@@ -562,7 +562,7 @@ export function fixedRecordToEvent(b: Uint8Array, o: number, ctx: PacketContext,
  * keys in the order `fixedRecordToEvent` adds them, so that it is made in one allocation (the four combinations
  * of sampling and exporter address each have theirs).
  */
-function v5Event(b: Uint8Array, o: number, ctx: PacketContext, sampling: number, begin: number, end: number, srcPort: number, dstPort: number, proto: number): FlowEvent {
+function v5Event(b: Uint8Array, o: number, ctx: PacketContext, sampling: number, begin: number, end: number, srcPort: number, dstPort: number, proto: number, id: string): FlowEvent {
   const srcIp = ipv4String(b, o);
   const dstIp = ipv4String(b, o + 4);
   const nextHop = ipv4String(b, o + 8);
@@ -570,12 +570,12 @@ function v5Event(b: Uint8Array, o: number, ctx: PacketContext, sampling: number,
   const tos = b[o + 39]!;
   if (ctx.dvcIp !== undefined) {
     if (sampling > 0) {
-      return { event_id: '', event_kind: 'flow', event_time: ctx.eventTime, src_ip: srcIp, dst_ip: dstIp, flow_next_hop: nextHop, flow_input: u16(b, o + 12), flow_output: u16(b, o + 14), flow_in_packets: u32(b, o + 16), in_bytes: u32(b, o + 20), src_port: srcPort, dst_port: dstPort, net_flags: flags, n_proto: proto, src_tos: tos, flow_version: 5, flow_domain_id: ctx.domain, begin_time: begin, end_time: end, duration: end - begin, src_asn: u16(b, o + 40), dst_asn: u16(b, o + 42), src_mask: b[o + 44]!, dst_mask: b[o + 45]!, flow_sampling_rate: sampling, dvc_ip: ctx.dvcIp, dvc_port: ctx.dvcPort ?? 0 } as FlowEvent;
+      return { event_id: id, event_kind: 'flow', event_time: ctx.eventTime, src_ip: srcIp, dst_ip: dstIp, flow_next_hop: nextHop, flow_input: u16(b, o + 12), flow_output: u16(b, o + 14), flow_in_packets: u32(b, o + 16), in_bytes: u32(b, o + 20), src_port: srcPort, dst_port: dstPort, net_flags: flags, n_proto: proto, src_tos: tos, flow_version: 5, flow_domain_id: ctx.domain, begin_time: begin, end_time: end, duration: end - begin, src_asn: u16(b, o + 40), dst_asn: u16(b, o + 42), src_mask: b[o + 44]!, dst_mask: b[o + 45]!, flow_sampling_rate: sampling, dvc_ip: ctx.dvcIp, dvc_port: ctx.dvcPort ?? 0 } as FlowEvent;
     }
-    return { event_id: '', event_kind: 'flow', event_time: ctx.eventTime, src_ip: srcIp, dst_ip: dstIp, flow_next_hop: nextHop, flow_input: u16(b, o + 12), flow_output: u16(b, o + 14), flow_in_packets: u32(b, o + 16), in_bytes: u32(b, o + 20), src_port: srcPort, dst_port: dstPort, net_flags: flags, n_proto: proto, src_tos: tos, flow_version: 5, flow_domain_id: ctx.domain, begin_time: begin, end_time: end, duration: end - begin, src_asn: u16(b, o + 40), dst_asn: u16(b, o + 42), src_mask: b[o + 44]!, dst_mask: b[o + 45]!, dvc_ip: ctx.dvcIp, dvc_port: ctx.dvcPort ?? 0 } as FlowEvent;
+    return { event_id: id, event_kind: 'flow', event_time: ctx.eventTime, src_ip: srcIp, dst_ip: dstIp, flow_next_hop: nextHop, flow_input: u16(b, o + 12), flow_output: u16(b, o + 14), flow_in_packets: u32(b, o + 16), in_bytes: u32(b, o + 20), src_port: srcPort, dst_port: dstPort, net_flags: flags, n_proto: proto, src_tos: tos, flow_version: 5, flow_domain_id: ctx.domain, begin_time: begin, end_time: end, duration: end - begin, src_asn: u16(b, o + 40), dst_asn: u16(b, o + 42), src_mask: b[o + 44]!, dst_mask: b[o + 45]!, dvc_ip: ctx.dvcIp, dvc_port: ctx.dvcPort ?? 0 } as FlowEvent;
   }
   if (sampling > 0) {
-    return { event_id: '', event_kind: 'flow', event_time: ctx.eventTime, src_ip: srcIp, dst_ip: dstIp, flow_next_hop: nextHop, flow_input: u16(b, o + 12), flow_output: u16(b, o + 14), flow_in_packets: u32(b, o + 16), in_bytes: u32(b, o + 20), src_port: srcPort, dst_port: dstPort, net_flags: flags, n_proto: proto, src_tos: tos, flow_version: 5, flow_domain_id: ctx.domain, begin_time: begin, end_time: end, duration: end - begin, src_asn: u16(b, o + 40), dst_asn: u16(b, o + 42), src_mask: b[o + 44]!, dst_mask: b[o + 45]!, flow_sampling_rate: sampling } as FlowEvent;
+    return { event_id: id, event_kind: 'flow', event_time: ctx.eventTime, src_ip: srcIp, dst_ip: dstIp, flow_next_hop: nextHop, flow_input: u16(b, o + 12), flow_output: u16(b, o + 14), flow_in_packets: u32(b, o + 16), in_bytes: u32(b, o + 20), src_port: srcPort, dst_port: dstPort, net_flags: flags, n_proto: proto, src_tos: tos, flow_version: 5, flow_domain_id: ctx.domain, begin_time: begin, end_time: end, duration: end - begin, src_asn: u16(b, o + 40), dst_asn: u16(b, o + 42), src_mask: b[o + 44]!, dst_mask: b[o + 45]!, flow_sampling_rate: sampling } as FlowEvent;
   }
-  return { event_id: '', event_kind: 'flow', event_time: ctx.eventTime, src_ip: srcIp, dst_ip: dstIp, flow_next_hop: nextHop, flow_input: u16(b, o + 12), flow_output: u16(b, o + 14), flow_in_packets: u32(b, o + 16), in_bytes: u32(b, o + 20), src_port: srcPort, dst_port: dstPort, net_flags: flags, n_proto: proto, src_tos: tos, flow_version: 5, flow_domain_id: ctx.domain, begin_time: begin, end_time: end, duration: end - begin, src_asn: u16(b, o + 40), dst_asn: u16(b, o + 42), src_mask: b[o + 44]!, dst_mask: b[o + 45]! } as FlowEvent;
+  return { event_id: id, event_kind: 'flow', event_time: ctx.eventTime, src_ip: srcIp, dst_ip: dstIp, flow_next_hop: nextHop, flow_input: u16(b, o + 12), flow_output: u16(b, o + 14), flow_in_packets: u32(b, o + 16), in_bytes: u32(b, o + 20), src_port: srcPort, dst_port: dstPort, net_flags: flags, n_proto: proto, src_tos: tos, flow_version: 5, flow_domain_id: ctx.domain, begin_time: begin, end_time: end, duration: end - begin, src_asn: u16(b, o + 40), dst_asn: u16(b, o + 42), src_mask: b[o + 44]!, dst_mask: b[o + 45]! } as FlowEvent;
 }
