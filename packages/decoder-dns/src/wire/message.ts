@@ -11,7 +11,7 @@
  */
 import type { DnsRecord } from '@sightline/core';
 import { type Edns, readEdns } from './edns.js';
-import { lastName, nameError, readName, resetNames } from './name.js';
+import { lastJumps, lastName, nameError, readName, resetNames } from './name.js';
 import { formatRdata, genericRdata, rdataError } from './rdata.js';
 import { typeName } from './types.js';
 
@@ -108,6 +108,9 @@ export function parseMessage(buf: Uint8Array, start = 0, end = buf.length, optio
     problem: undefined,
   };
   let p = b + HEADER_LENGTH;
+  // An owner name that is only a pointer to the first question's name (0xc00c: most answers) is that name: what
+  // readName would answer, without the call (unless the question's own chain of jumps leaves no room for one more).
+  let atQuestion = '';
   for (let i = 0; i < msg.qdcount; i++) {
     const next = readName(m, b, p, end);
     if (next < 0) {
@@ -121,6 +124,7 @@ export function parseMessage(buf: Uint8Array, start = 0, end = buf.length, optio
     const type = (m[next]! << 8) | m[next + 1]!;
     const cls = ((m[next + 2]! << 8) | m[next + 3]!) & classMask;
     if (i === 0) {
+      if (lastJumps < 127) atQuestion = lastName;
       msg.qname = lastName;
       msg.qtype = type;
       msg.qclass = cls;
@@ -131,16 +135,23 @@ export function parseMessage(buf: Uint8Array, start = 0, end = buf.length, optio
     const count = s === 0 ? msg.ancount : s === 1 ? msg.nscount : msg.arcount;
     let list: DnsRecord[] | undefined;
     for (let i = 0; i < count; i++) {
-      const next = readName(m, b, p, end);
-      if (next < 0) {
-        msg.problem = { message: `${SECTION_NAMES[s]} record ${i + 1}: the owner name ${nameError(next)}`, at: p - b, fatal: true };
-        break;
+      let next: number;
+      let owner: string;
+      if (atQuestion !== '' && p + 1 < end && m[p] === 0xc0 && m[p + 1] === HEADER_LENGTH) {
+        next = p + 2;
+        owner = atQuestion;
+      } else {
+        next = readName(m, b, p, end);
+        if (next < 0) {
+          msg.problem = { message: `${SECTION_NAMES[s]} record ${i + 1}: the owner name ${nameError(next)}`, at: p - b, fatal: true };
+          break;
+        }
+        owner = lastName;
       }
       if (next + 10 > end) {
         msg.problem = { message: `${SECTION_NAMES[s]} record ${i + 1} is cut short (${end - next} bytes left for a 10-byte header)`, at: p - b, fatal: true };
         break;
       }
-      const owner = lastName;
       const type = (m[next]! << 8) | m[next + 1]!;
       const cls = (m[next + 2]! << 8) | m[next + 3]!;
       const ttl = ((m[next + 4]! << 24) | (m[next + 5]! << 16) | (m[next + 6]! << 8) | m[next + 7]!) >>> 0;
