@@ -49,25 +49,42 @@ export interface Edns {
   /** Option names in order, joined by `,` (`COOKIE`, `ECS,COOKIE`, `OPT65001`…); empty without options. */
   options: string;
   /** `address/source-prefix` (the address as sent: only its prefix bytes, zero-filled). */
-  clientSubnet?: string;
-  clientSubnetScope?: number;
+  clientSubnet: string | undefined;
+  clientSubnetScope: number | undefined;
   /** Client cookie followed by the server cookie, hex. */
-  cookie?: string;
-  nsid?: string;
+  cookie: string | undefined;
+  nsid: string | undefined;
   /** Idle timeout in units of 100 ms; null when the option is present without one. */
-  keepalive?: number | null;
-  padding?: number;
+  keepalive: number | null | undefined;
+  padding: number | undefined;
   /** Extended DNS error: `code` or `code text`. */
-  extendedError?: string;
+  extendedError: string | undefined;
   /** Options other than the above: `NAME=hex`. */
-  other?: string[];
+  other: string[] | undefined;
   /** What was wrong with the options, if anything. */
-  problems?: string[];
+  problems: string[] | undefined;
 }
 
 /** Reads the OPT record's class, TTL and RDATA at [start, end). */
 export function readEdns(m: Uint8Array, cls: number, ttl: number, start: number, end: number): Edns {
-  const e: Edns = { udpSize: cls, extendedRcode: ttl >>> 24, version: (ttl >>> 16) & 0xff, dnssecOk: (ttl & 0x8000) !== 0, z: ttl & 0x7fff, options: '' };
+  // Every field in the literal (absent ones undefined): one shape, no property added later.
+  const e: Edns = {
+    udpSize: cls,
+    extendedRcode: ttl >>> 24,
+    version: (ttl >>> 16) & 0xff,
+    dnssecOk: (ttl & 0x8000) !== 0,
+    z: ttl & 0x7fff,
+    options: '',
+    clientSubnet: undefined,
+    clientSubnetScope: undefined,
+    cookie: undefined,
+    nsid: undefined,
+    keepalive: undefined,
+    padding: undefined,
+    extendedError: undefined,
+    other: undefined,
+    problems: undefined,
+  };
   let p = start;
   while (p < end) {
     if (p + 4 > end) {
