@@ -49,42 +49,25 @@ export interface Edns {
   /** Option names in order, joined by `,` (`COOKIE`, `ECS,COOKIE`, `OPT65001`…); empty without options. */
   options: string;
   /** `address/source-prefix` (the address as sent: only its prefix bytes, zero-filled). */
-  clientSubnet: string | undefined;
-  clientSubnetScope: number | undefined;
+  clientSubnet?: string;
+  clientSubnetScope?: number;
   /** Client cookie followed by the server cookie, hex. */
-  cookie: string | undefined;
-  nsid: string | undefined;
+  cookie?: string;
+  nsid?: string;
   /** Idle timeout in units of 100 ms; null when the option is present without one. */
-  keepalive: number | null | undefined;
-  padding: number | undefined;
+  keepalive?: number | null;
+  padding?: number;
   /** Extended DNS error: `code` or `code text`. */
-  extendedError: string | undefined;
+  extendedError?: string;
   /** Options other than the above: `NAME=hex`. */
-  other: string[] | undefined;
+  other?: string[];
   /** What was wrong with the options, if anything. */
-  problems: string[] | undefined;
+  problems?: string[];
 }
 
 /** Reads the OPT record's class, TTL and RDATA at [start, end). */
 export function readEdns(m: Uint8Array, cls: number, ttl: number, start: number, end: number): Edns {
-  // Every field in the literal (absent ones undefined): one shape, no property added later.
-  const e: Edns = {
-    udpSize: cls,
-    extendedRcode: ttl >>> 24,
-    version: (ttl >>> 16) & 0xff,
-    dnssecOk: (ttl & 0x8000) !== 0,
-    z: ttl & 0x7fff,
-    options: '',
-    clientSubnet: undefined,
-    clientSubnetScope: undefined,
-    cookie: undefined,
-    nsid: undefined,
-    keepalive: undefined,
-    padding: undefined,
-    extendedError: undefined,
-    other: undefined,
-    problems: undefined,
-  };
+  const e: Edns = { udpSize: cls, extendedRcode: ttl >>> 24, version: (ttl >>> 16) & 0xff, dnssecOk: (ttl & 0x8000) !== 0, z: ttl & 0x7fff, options: '' };
   let p = start;
   while (p < end) {
     if (p + 4 > end) {
