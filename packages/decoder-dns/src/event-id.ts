@@ -3,9 +3,10 @@
  * by one (serialising the record arrays to JSON), which would cost more than decoding the message. Every decoded
  * field of a DNS event is a pure function of the message's bytes, its addresses, ports, transport, frame length
  * and capture time, so the id hashes exactly those, with the message's position in the capture (packet number
- * and place in the packet): MurmurHash3 x86 128 (core's) over the message, then the rest folded in with the same
- * block step and finalised. Identical messages at different positions keep distinct ids; reading the same capture
- * again gives the same ids.
+ * and place in the packet): MurmurHash3 x86 128 over the message (the lanes core's `murmur3x86128` gives, computed
+ * here in locals with the message read four bytes at a time), then the rest folded in with the same block step and
+ * finalised (`event-id.test.ts` holds this to that definition). Identical messages at different positions keep
+ * distinct ids; reading the same capture again gives the same ids.
  */
 const SEED = 0xd25e1e5;
 const lanes = new Uint32Array(4);
@@ -88,8 +89,6 @@ const C4 = 0xa1e38b93;
 
 /**
  * The id of the event for one message found in a capture (32 hex digits); a `FoundMessage` will do.
- * MurmurHash3 x86 128 of the message exactly as core's `murmur3x86128` computes it (the same lanes, checked by
- * the tests), with the lanes kept in locals and the identity's other parts folded in before finalising.
  */
 export function dnsEventId(x: IdentityParts): string {
   const bytes = x.bytes;

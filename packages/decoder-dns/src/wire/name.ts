@@ -45,11 +45,12 @@ const textOf: string[] = new Array<string>(TEXT_SLOTS).fill('');
 // at all. Direct-mapped by a hash of the wire bytes; a hit is confirmed word by word.
 const WIRE_SLOTS = 8192;
 const ROW = 64;
-const wireHash = new Int32Array(WIRE_SLOTS);
-const wireLen = new Int32Array(WIRE_SLOTS).fill(-1);
-const wireWords = new Int32Array(WIRE_SLOTS * ROW);
+// A slot's row: wire length, hash and label count, then the wire bytes (one row, so that a look-up of a short name
+// reads one or two cache lines rather than one per array).
+const WIRE_ROW = 3 + ROW;
+const wireRows = new Int32Array(WIRE_SLOTS * WIRE_ROW);
+for (let i = 0; i < WIRE_SLOTS; i++) wireRows[i * WIRE_ROW] = -1;
 const wireText: string[] = new Array<string>(WIRE_SLOTS).fill('');
-const wireLabels = new Int32Array(WIRE_SLOTS);
 
 /** The presentation text in scratch[0, n) (hash `h`) as a string, from the cache when it was seen before. */
 function textFor(n: number, h: number): string {
@@ -211,8 +212,9 @@ export function readName(m: Uint8Array, base: number, pos: number, end: number, 
   const wl = q + 1 - pos;
   const wh = wireHashOf(m, pos, q + 1);
   const slot = wh & (WIRE_SLOTS - 1);
-  if (wireLen[slot] === wl && wireHash[slot] === wh && sameWords(wireWords, slot * ROW, m, pos, q + 1)) {
-    found(pos, q + 1, wireText[slot]!, wireLabels[slot]!, wl, 0, wh);
+  const row = slot * WIRE_ROW;
+  if (wireRows[row] === wl && wireRows[row + 1] === wh && sameWords(wireRows, row + 3, m, pos, q + 1)) {
+    found(pos, q + 1, wireText[slot]!, wireRows[row + 2]!, wl, 0, wh);
     return q + 1;
   }
   return walkName(m, base, pos, end, msgEnd, slot, wh);
@@ -277,11 +279,12 @@ export function walkName(m: Uint8Array, base: number, pos: number, end: number, 
   if (slot >= 0 && after < 0) {
     // Remember this in-place name by its wire bytes (an allocation only when a name is new to the slot).
     const wl = p - pos;
-    wireLen[slot] = wl;
-    wireHash[slot] = wh;
-    storeWords(wireWords, slot * ROW, m, pos, p); // a copy: the message's buffer may be reused
+    const row = slot * WIRE_ROW;
+    wireRows[row] = wl;
+    wireRows[row + 1] = wh;
+    wireRows[row + 2] = labels;
+    storeWords(wireRows, row + 3, m, pos, p); // a copy: the message's buffer may be reused
     wireText[slot] = name;
-    wireLabels[slot] = labels;
   }
   const r = after < 0 ? p : after;
   found(pos, r, name, labels, wire, jumps, slot >= 0 ? wh : h);
