@@ -10,10 +10,9 @@ import { hex } from './wire/text.js';
 import { parseMessage } from './wire/message.js';
 
 const RAW_LIMIT = 65536;
-// parseMessage's options, made once rather than per message; each message is done with (its event made) before the
-// next is parsed, so one message object serves them all.
-const MDNS = { mdns: true, reuse: true } as const;
-const PLAIN = { mdns: false, reuse: true } as const;
+// parseMessage's options, made once rather than per message.
+const MDNS = { mdns: true } as const;
+const PLAIN = { mdns: false } as const;
 
 /**
  * DNS from packet captures (pcap, pcapng; gzip and stdin are the runtime's inputs' job): every DNS message over

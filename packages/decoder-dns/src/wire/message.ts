@@ -61,15 +61,7 @@ export interface DnsMessage {
 export interface ParseOptions {
   /** mDNS (RFC 6762): the top bit of a question's class is the unicast-response bit and of a record's class the cache-flush bit; strip them. */
   readonly mdns?: boolean;
-  /**
-   * Fill the same message object on every call that asks for it, instead of a new one: for a caller that is done
-   * with a message (has copied what it keeps: the record lists are new each time) before it parses the next.
-   */
-  readonly reuse?: boolean;
 }
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-let reused: Mutable<DnsMessage> | undefined;
 
 /** Every question of a message, in order. */
 export function questionsOf(m: DnsMessage): DnsQuestion[] {
@@ -96,35 +88,30 @@ export function parseMessage(buf: Uint8Array, start = 0, end = buf.length, optio
   const b = start;
   const flags = (m[b + 2]! << 8) | m[b + 3]!;
   const classMask = options?.mdns === true ? 0x7fff : 0xffff;
-  let msg: Mutable<DnsMessage>;
-  if (options?.reuse === true && reused !== undefined) {
-    msg = reused;
-    msg.id = (m[b]! << 8) | m[b + 1]!;
-    msg.flags = flags;
-    msg.response = (flags & 0x8000) !== 0;
-    msg.opcode = (flags >> 11) & 15;
-    msg.headerRcode = flags & 15;
-    msg.rcode = flags & 15;
-    msg.qdcount = (m[b + 4]! << 8) | m[b + 5]!;
-    msg.ancount = (m[b + 6]! << 8) | m[b + 7]!;
-    msg.nscount = (m[b + 8]! << 8) | m[b + 9]!;
-    msg.arcount = (m[b + 10]! << 8) | m[b + 11]!;
-    msg.qname = undefined;
-    msg.qtype = undefined;
-    msg.qclass = undefined;
-    msg.moreQuestions = undefined;
-    msg.answers = undefined;
-    msg.authorities = undefined;
-    msg.additionals = undefined;
-    msg.edns = undefined;
-    msg.optIndex = undefined;
-    msg.length = len;
-    msg.trailing = 0;
-    msg.problem = undefined;
-  } else {
-    msg = newMessage(m, b, flags, len);
-    if (options?.reuse === true) reused = msg;
-  }
+  const msg: DnsMessage = {
+    id: (m[b]! << 8) | m[b + 1]!,
+    flags,
+    response: (flags & 0x8000) !== 0,
+    opcode: (flags >> 11) & 15,
+    headerRcode: flags & 15,
+    rcode: flags & 15,
+    qdcount: (m[b + 4]! << 8) | m[b + 5]!,
+    ancount: (m[b + 6]! << 8) | m[b + 7]!,
+    nscount: (m[b + 8]! << 8) | m[b + 9]!,
+    arcount: (m[b + 10]! << 8) | m[b + 11]!,
+    qname: undefined,
+    qtype: undefined,
+    qclass: undefined,
+    moreQuestions: undefined,
+    answers: undefined,
+    authorities: undefined,
+    additionals: undefined,
+    edns: undefined,
+    optIndex: undefined,
+    length: len,
+    trailing: 0,
+    problem: undefined,
+  };
   let p = b + HEADER_LENGTH;
   // An owner name that is only a pointer to the first question's name (0xc00c: most answers) is that name: what
   // readName would answer, without the call (unless the question's own chain of jumps leaves no room for one more).
@@ -212,34 +199,6 @@ export function parseMessage(buf: Uint8Array, start = 0, end = buf.length, optio
   }
   msg.trailing = end - p;
   return msg;
-}
-
-/** A new message object with the header's fields (one literal: every message has the same shape). */
-function newMessage(m: Uint8Array, b: number, flags: number, len: number): Mutable<DnsMessage> {
-  return {
-    id: (m[b]! << 8) | m[b + 1]!,
-    flags,
-    response: (flags & 0x8000) !== 0,
-    opcode: (flags >> 11) & 15,
-    headerRcode: flags & 15,
-    rcode: flags & 15,
-    qdcount: (m[b + 4]! << 8) | m[b + 5]!,
-    ancount: (m[b + 6]! << 8) | m[b + 7]!,
-    nscount: (m[b + 8]! << 8) | m[b + 9]!,
-    arcount: (m[b + 10]! << 8) | m[b + 11]!,
-    qname: undefined,
-    qtype: undefined,
-    qclass: undefined,
-    moreQuestions: undefined,
-    answers: undefined,
-    authorities: undefined,
-    additionals: undefined,
-    edns: undefined,
-    optIndex: undefined,
-    length: len,
-    trailing: 0,
-    problem: undefined,
-  };
 }
 
 function noteProblem(msg: DnsMessage, message: string, at: number): void {
