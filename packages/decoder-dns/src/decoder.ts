@@ -10,6 +10,9 @@ import { hex } from './wire/text.js';
 import { parseMessage } from './wire/message.js';
 
 const RAW_LIMIT = 65536;
+// parseMessage's options, made once rather than per message.
+const MDNS = { mdns: true } as const;
+const PLAIN = { mdns: false } as const;
 
 /**
  * DNS from packet captures (pcap, pcapng; gzip and stdin are the runtime's inputs' job): every DNS message over
@@ -71,7 +74,7 @@ export class DnsDecoder implements Decoder {
 
     const onMessage = (f: FoundMessage): void => {
       const p = f.packet;
-      const msg = parseMessage(f.bytes, f.start, f.end, { mdns: f.mdns });
+      const msg = parseMessage(f.bytes, f.start, f.end, f.mdns ? MDNS : PLAIN);
       if (msg === undefined) {
         issues.push({ code: 'SL_DNS_MALFORMED', message: `packet ${p.index}: ${f.proto === 6 ? 'TCP' : 'UDP'} ${f.src}:${f.srcPort} > ${f.dst}:${f.dstPort} carries ${f.end - f.start} bytes, too short for a DNS message (12-byte header)`, source: name, offset: p.offset, raw: f.bytes.slice(f.start, f.end), details: { packet: p.index } });
         return;

@@ -3,32 +3,30 @@
  * by one (serialising the record arrays to JSON), which would cost more than decoding the message. Every decoded
  * field of a DNS event is a pure function of the message's bytes, its addresses, ports, transport, frame length
  * and capture time, so the id hashes exactly those, with the message's position in the capture (packet number
- * and place in the packet): MurmurHash3 x86 128 (core's) over the message, then the rest folded in with the same
- * block step and finalised. Identical messages at different positions keep distinct ids; reading the same capture
- * again gives the same ids.
+ * and place in the packet): MurmurHash3 x86 128 over the message (the lanes core's `murmur3x86128` gives, computed
+ * here in locals with the message read four bytes at a time), then the rest folded in with the same block step and
+ * finalised (`event-id.test.ts` holds this to that definition). Identical messages at different positions keep
+ * distinct ids; reading the same capture again gives the same ids.
  */
-import { murmur3x86128 } from '@sightline/core';
-
 const SEED = 0xd25e1e5;
 const lanes = new Uint32Array(4);
-const text = Buffer.alloc(32) as Buffer & { latin1Slice(start: number, end: number): string };
-// Two hex digits per byte value, as one 16-bit write (little-endian: the first digit in the low byte).
-const text16 = new Uint16Array(text.buffer, text.byteOffset, 16);
-const PAIRS = Uint16Array.from({ length: 256 }, (_, i) => {
-  const d = '0123456789abcdef';
-  return d.charCodeAt(i >> 4) | (d.charCodeAt(i & 15) << 8);
-});
+const HEX = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+const fromCharCode = String.fromCharCode;
 
-/** The four lanes as 32 hex digits, written into a scratch buffer and read out as one string. */
+/** Four 32-bit values as 32 hex digits, in one string made at once (no scratch buffer, no call into C++). */
+function hex4(a: number, b: number, c: number, d: number): string {
+  const x = HEX;
+  return fromCharCode(
+    x[a >>> 28]!, x[(a >>> 24) & 15]!, x[(a >>> 20) & 15]!, x[(a >>> 16) & 15]!, x[(a >>> 12) & 15]!, x[(a >>> 8) & 15]!, x[(a >>> 4) & 15]!, x[a & 15]!,
+    x[b >>> 28]!, x[(b >>> 24) & 15]!, x[(b >>> 20) & 15]!, x[(b >>> 16) & 15]!, x[(b >>> 12) & 15]!, x[(b >>> 8) & 15]!, x[(b >>> 4) & 15]!, x[b & 15]!,
+    x[c >>> 28]!, x[(c >>> 24) & 15]!, x[(c >>> 20) & 15]!, x[(c >>> 16) & 15]!, x[(c >>> 12) & 15]!, x[(c >>> 8) & 15]!, x[(c >>> 4) & 15]!, x[c & 15]!,
+    x[d >>> 28]!, x[(d >>> 24) & 15]!, x[(d >>> 20) & 15]!, x[(d >>> 16) & 15]!, x[(d >>> 12) & 15]!, x[(d >>> 8) & 15]!, x[(d >>> 4) & 15]!, x[d & 15]!,
+  );
+}
+
+/** The four lanes as 32 hex digits. */
 function hexOf(l: Uint32Array): string {
-  for (let i = 0; i < 4; i++) {
-    const v = l[i]!;
-    text16[i * 4] = PAIRS[v >>> 24]!;
-    text16[i * 4 + 1] = PAIRS[(v >>> 16) & 255]!;
-    text16[i * 4 + 2] = PAIRS[(v >>> 8) & 255]!;
-    text16[i * 4 + 3] = PAIRS[v & 255]!;
-  }
-  return text.latin1Slice(0, 32);
+  return hex4(l[0]!, l[1]!, l[2]!, l[3]!);
 }
 
 const rotl = (x: number, r: number): number => (x << r) | (x >>> (32 - r));
@@ -56,6 +54,12 @@ function fold(i: number, v: number): void {
   lanes[k] = h;
 }
 
+/** `fold` on a lane held in a local: `h` mixed with `v`, then `next` (the following lane) added. */
+function mix(h: number, v: number, next: number): number {
+  h ^= Math.imul(rotl(Math.imul(v, 0xcc9e2d51), 15), 0x1b873593);
+  return (Math.imul(rotl(h, 13), 5) + 0xe6546b64 + next) | 0;
+}
+
 export interface IdentityParts {
   readonly bytes: Uint8Array;
   readonly start: number;
@@ -74,27 +78,64 @@ export interface IdentityParts {
   readonly ordinal: number;
 }
 
-/** The id of the event for one message found in a capture (32 hex digits); a `FoundMessage` will do. */
+// A view of the last message buffer, for reading its bytes four at a time (buffers change once per input chunk).
+let viewOf: Uint8Array | undefined;
+let view: DataView = new DataView(new ArrayBuffer(0));
+
+const C1 = 0x239b961b;
+const C2 = 0xab0e9789;
+const C3 = 0x38b34ae5;
+const C4 = 0xa1e38b93;
+
+/**
+ * The id of the event for one message found in a capture (32 hex digits); a `FoundMessage` will do.
+ */
 export function dnsEventId(x: IdentityParts): string {
-  murmur3x86128(x.bytes, x.end - x.start, SEED, lanes, x.start);
-  const pk = x.packet;
-  const sk = x.srcKey ?? -1;
-  const dk = x.dstKey ?? -1;
-  fold(0, sk === -1 ? strHash(x.src) : sk);
-  fold(1, dk === -1 ? strHash(x.dst) : dk);
-  fold(2, ((x.srcPort << 16) | x.dstPort) >>> 0);
-  fold(3, x.proto);
-  fold(4, pk.originalLength);
-  fold(5, pk.seconds >>> 0);
-  fold(6, Math.floor(pk.seconds / 4294967296));
-  fold(7, pk.nanos);
-  fold(8, pk.index >>> 0);
-  fold(9, Math.floor(pk.index / 4294967296));
-  fold(10, x.ordinal);
-  let h1 = lanes[0]! ^ 11;
-  let h2 = lanes[1]! ^ 11;
-  let h3 = lanes[2]! ^ 11;
-  let h4 = lanes[3]! ^ 11;
+  const bytes = x.bytes;
+  if (bytes !== viewOf) {
+    viewOf = bytes;
+    view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+  const dv = view;
+  const start = x.start;
+  const length = x.end - start;
+  let h1 = SEED;
+  let h2 = SEED;
+  let h3 = SEED;
+  let h4 = SEED;
+  const blocks = start + (length & ~15);
+  for (let i = start; i < blocks; i += 16) {
+    h1 ^= Math.imul(rotl(Math.imul(dv.getInt32(i, true), C1), 15), C2);
+    h1 = (Math.imul(rotl(h1, 19) + h2, 5) + 0x561ccd1b) | 0;
+    h2 ^= Math.imul(rotl(Math.imul(dv.getInt32(i + 4, true), C2), 16), C3);
+    h2 = (Math.imul(rotl(h2, 17) + h3, 5) + 0x0bcaa747) | 0;
+    h3 ^= Math.imul(rotl(Math.imul(dv.getInt32(i + 8, true), C3), 17), C4);
+    h3 = (Math.imul(rotl(h3, 15) + h4, 5) + 0x96cd1c35) | 0;
+    h4 ^= Math.imul(rotl(Math.imul(dv.getInt32(i + 12, true), C4), 18), C1);
+    h4 = (Math.imul(rotl(h4, 13) + h1, 5) + 0x32ac3b17) | 0;
+  }
+  const tail = length & 15;
+  if (tail > 0) {
+    let k1 = 0;
+    let k2 = 0;
+    let k3 = 0;
+    let k4 = 0;
+    for (let j = 0; j < tail; j++) {
+      const v = bytes[blocks + j]! << ((j & 3) * 8);
+      if (j < 4) k1 ^= v;
+      else if (j < 8) k2 ^= v;
+      else if (j < 12) k3 ^= v;
+      else k4 ^= v;
+    }
+    if (tail > 12) h4 ^= Math.imul(rotl(Math.imul(k4, C4), 18), C1);
+    if (tail > 8) h3 ^= Math.imul(rotl(Math.imul(k3, C3), 17), C4);
+    if (tail > 4) h2 ^= Math.imul(rotl(Math.imul(k2, C2), 16), C3);
+    h1 ^= Math.imul(rotl(Math.imul(k1, C1), 15), C2);
+  }
+  h1 ^= length;
+  h2 ^= length;
+  h3 ^= length;
+  h4 ^= length;
   h1 = (h1 + h2 + h3 + h4) | 0;
   h2 = (h2 + h1) | 0;
   h3 = (h3 + h1) | 0;
@@ -104,11 +145,39 @@ export function dnsEventId(x: IdentityParts): string {
   h3 = fmix(h3);
   h4 = fmix(h4);
   h1 = (h1 + h2 + h3 + h4) | 0;
-  lanes[0] = h1;
-  lanes[1] = (h2 + h1) | 0;
-  lanes[2] = (h3 + h1) | 0;
-  lanes[3] = (h4 + h1) | 0;
-  return hexOf(lanes);
+  h2 = (h2 + h1) | 0;
+  h3 = (h3 + h1) | 0;
+  h4 = (h4 + h1) | 0;
+  // The murmur3 lanes are done; the rest of the identity is folded in, lane i & 3 for part i (each fold reads the
+  // following lane as it stands then).
+  const pk = x.packet;
+  const sk = x.srcKey ?? -1;
+  const dk = x.dstKey ?? -1;
+  h1 = mix(h1, sk === -1 ? strHash(x.src) : sk, h2);
+  h2 = mix(h2, dk === -1 ? strHash(x.dst) : dk, h3);
+  h3 = mix(h3, ((x.srcPort << 16) | x.dstPort) >>> 0, h4);
+  h4 = mix(h4, x.proto, h1);
+  h1 = mix(h1, pk.originalLength, h2);
+  h2 = mix(h2, pk.seconds >>> 0, h3);
+  h3 = mix(h3, Math.floor(pk.seconds / 4294967296), h4);
+  h4 = mix(h4, pk.nanos, h1);
+  h1 = mix(h1, pk.index >>> 0, h2);
+  h2 = mix(h2, Math.floor(pk.index / 4294967296), h3);
+  h3 = mix(h3, x.ordinal, h4);
+  h1 ^= 11;
+  h2 ^= 11;
+  h3 ^= 11;
+  h4 ^= 11;
+  h1 = (h1 + h2 + h3 + h4) | 0;
+  h2 = (h2 + h1) | 0;
+  h3 = (h3 + h1) | 0;
+  h4 = (h4 + h1) | 0;
+  h1 = fmix(h1);
+  h2 = fmix(h2);
+  h3 = fmix(h3);
+  h4 = fmix(h4);
+  h1 = (h1 + h2 + h3 + h4) | 0;
+  return hex4(h1 >>> 0, (h2 + h1) >>> 0, (h3 + h1) >>> 0, (h4 + h1) >>> 0);
 }
 
 /** The id of a transaction event: a hash of its query's and its response's ids. */

@@ -103,6 +103,8 @@ export class DnsTransport {
   #lastCompleted = -1;
   #ordinal = 0;
   readonly #unsupportedLinks = new Map<number, number>();
+  // The UDP DNS ports as a table by port number (a look-up per packet, cheaper than two Set look-ups).
+  readonly #udpPort = new Uint8Array(65536);
   readonly stats: DnsTransportStats = { packets: 0, udpMessages: 0, tcpMessages: 0, heuristicMessages: 0, reassembledDatagrams: 0, otherPackets: 0 };
 
   constructor(source: string, options: DnsTransportOptions, onMessage: (m: FoundMessage) => void, heuristic: HeuristicCheck) {
@@ -110,6 +112,7 @@ export class DnsTransport {
     this.#opts = options;
     this.#onMessage = onMessage;
     this.#heuristic = heuristic;
+    for (const port of options.udpPorts) if (Number.isInteger(port) && port >= 0 && port < 65536) this.#udpPort[port] = 1;
     this.#found = { packet: { index: 0, offset: 0, seconds: 0, nanos: 0, originalLength: 0 }, bytes: new Uint8Array(0), start: 0, end: 0, src: '', dst: '', srcPort: 0, dstPort: 0, proto: 17, mdns: false, ordinal: 0, fragments: 0, srcKey: -1, dstKey: -1 };
     this.#fragments = new IpReassembler(source, options.fragments);
     this.#tcp = new TcpReassembler(source, (d) => this.#openTcp(d), options.tcp);
@@ -146,7 +149,7 @@ export class DnsTransport {
       if (loc.protocol === 17) {
         const sp = loc.srcPort;
         const dp = loc.dstPort;
-        const known = this.#opts.udpPorts.has(sp) || this.#opts.udpPorts.has(dp);
+        const known = (this.#udpPort[sp]! | this.#udpPort[dp]!) !== 0;
         if (!known && !this.#opts.heuristic) {
           this.stats.otherPackets++;
           return;

@@ -6,6 +6,37 @@
 import { ipv6String } from '@sightline/capture';
 import { hex, ipv4, latin1, u16 } from './text.js';
 import { ednsOptionName } from './types.js';
+import { sameWords, storeWords, viewBytes, wireHashOf } from './words.js';
+
+// Cookies as text, by their bytes: a client sends the same cookie to a server for a long time (RFC 7873 §4.1) and
+// the server's reply repeats it, so most cookies need no new string. Direct-mapped; a hit is confirmed word by word.
+const COOKIE_SLOTS = 2048;
+const COOKIE_ROW = 10; // words: cookies are at most 40 bytes
+const cookieHash = new Int32Array(COOKIE_SLOTS);
+const cookieLen = new Int32Array(COOKIE_SLOTS).fill(-1);
+const cookieWords = new Int32Array(COOKIE_SLOTS * COOKIE_ROW);
+const cookieText: string[] = new Array<string>(COOKIE_SLOTS).fill('');
+
+/** hex(m, v, ve) for a cookie, from the cache when the same bytes were seen before. */
+function cookieHex(m: Uint8Array, v: number, ve: number): string {
+  const n = ve - v;
+  if (n > COOKIE_ROW * 4) return hex(m, v, ve);
+  viewBytes(m);
+  const h = wireHashOf(m, v, ve);
+  const slot = h & (COOKIE_SLOTS - 1);
+  const at = slot * COOKIE_ROW;
+  if (cookieLen[slot] === n && cookieHash[slot] === h && sameWords(cookieWords, at, m, v, ve)) return cookieText[slot]!;
+  const text = hex(m, v, ve);
+  cookieLen[slot] = n;
+  cookieHash[slot] = h;
+  storeWords(cookieWords, at, m, v, ve);
+  cookieText[slot] = text;
+  return text;
+}
+
+function problem(e: Edns, text: string): void {
+  (e.problems ??= []).push(text);
+}
 
 export interface Edns {
   readonly udpSize: number;
@@ -37,13 +68,10 @@ export interface Edns {
 /** Reads the OPT record's class, TTL and RDATA at [start, end). */
 export function readEdns(m: Uint8Array, cls: number, ttl: number, start: number, end: number): Edns {
   const e: Edns = { udpSize: cls, extendedRcode: ttl >>> 24, version: (ttl >>> 16) & 0xff, dnssecOk: (ttl & 0x8000) !== 0, z: ttl & 0x7fff, options: '' };
-  const problem = (text: string): void => {
-    (e.problems ??= []).push(text);
-  };
   let p = start;
   while (p < end) {
     if (p + 4 > end) {
-      problem(`an EDNS option header is cut short (${end - p} bytes left)`);
+      problem(e, `an EDNS option header is cut short (${end - p} bytes left)`);
       break;
     }
     const code = u16(m, p);
@@ -53,13 +81,13 @@ export function readEdns(m: Uint8Array, cls: number, ttl: number, start: number,
     const nameOf = ednsOptionName(code);
     e.options = e.options === '' ? nameOf : `${e.options},${nameOf}`;
     if (ve > end) {
-      problem(`EDNS option ${nameOf} declares ${len} bytes but ${end - v} remain`);
+      problem(e, `EDNS option ${nameOf} declares ${len} bytes but ${end - v} remain`);
       break;
     }
     switch (code) {
       case 8: {
         if (len < 4) {
-          problem(`EDNS client subnet option has ${len} bytes, less than 4`);
+          problem(e, `EDNS client subnet option has ${len} bytes, less than 4`);
           break;
         }
         const family = u16(m, v);
@@ -68,15 +96,15 @@ export function readEdns(m: Uint8Array, cls: number, ttl: number, start: number,
         const addrLen = len - 4;
         const size = family === 1 ? 4 : family === 2 ? 16 : 0;
         if (size === 0) {
-          problem(`EDNS client subnet family ${family} is neither IPv4 (1) nor IPv6 (2)`);
+          problem(e, `EDNS client subnet family ${family} is neither IPv4 (1) nor IPv6 (2)`);
           break;
         }
         if (source > size * 8 || scope > size * 8) {
-          problem(`EDNS client subnet prefix ${source}/${scope} is longer than an ${family === 1 ? 'IPv4' : 'IPv6'} address`);
+          problem(e, `EDNS client subnet prefix ${source}/${scope} is longer than an ${family === 1 ? 'IPv4' : 'IPv6'} address`);
           break;
         }
         if (addrLen !== Math.ceil(source / 8)) {
-          problem(`EDNS client subnet carries ${addrLen} address bytes for a /${source} prefix (RFC 7871 wants ${Math.ceil(source / 8)})`);
+          problem(e, `EDNS client subnet carries ${addrLen} address bytes for a /${source} prefix (RFC 7871 wants ${Math.ceil(source / 8)})`);
           if (addrLen > size) break;
         }
         const full = new Uint8Array(size);
@@ -86,8 +114,8 @@ export function readEdns(m: Uint8Array, cls: number, ttl: number, start: number,
         break;
       }
       case 10:
-        if (len !== 8 && (len < 16 || len > 40)) problem(`EDNS cookie has ${len} bytes (8, or 16 to 40, expected)`);
-        e.cookie = hex(m, v, ve);
+        if (len !== 8 && (len < 16 || len > 40)) problem(e, `EDNS cookie has ${len} bytes (8, or 16 to 40, expected)`);
+        e.cookie = cookieHex(m, v, ve);
         break;
       case 3:
         e.nsid = hex(m, v, ve);
@@ -95,13 +123,13 @@ export function readEdns(m: Uint8Array, cls: number, ttl: number, start: number,
       case 11:
         if (len === 0) e.keepalive = null;
         else if (len === 2) e.keepalive = u16(m, v);
-        else problem(`EDNS TCP keepalive has ${len} bytes (0 or 2 expected)`);
+        else problem(e, `EDNS TCP keepalive has ${len} bytes (0 or 2 expected)`);
         break;
       case 12:
         e.padding = len;
         break;
       case 15:
-        if (len < 2) problem(`EDNS extended error has ${len} bytes`);
+        if (len < 2) problem(e, `EDNS extended error has ${len} bytes`);
         else e.extendedError = len > 2 ? `${u16(m, v)} ${latin1(m, v + 2, ve)}` : String(u16(m, v));
         break;
       default:

@@ -11,7 +11,7 @@
  */
 import type { DnsRecord } from '@sightline/core';
 import { type Edns, readEdns } from './edns.js';
-import { lastName, nameError, readName, resetNames } from './name.js';
+import { lastJumps, lastName, nameError, readName, resetNames } from './name.js';
 import { formatRdata, genericRdata, rdataError } from './rdata.js';
 import { typeName } from './types.js';
 
@@ -71,6 +71,11 @@ export function questionsOf(m: DnsMessage): DnsQuestion[] {
 
 const SECTION_NAMES = ['answer', 'authority', 'additional'] as const;
 
+// A section's records are gathered here, then copied into an array of their exact number (a list grown by push
+// would take room for 17).
+const gathered: DnsRecord[] = [];
+const EMPTY_RECORD: DnsRecord = { name: '', type: 0, class: 0, ttl: 0, data: '' };
+
 /**
  * Decodes the DNS message in `buf[start, end)`. Returns undefined when it is shorter than a header (nothing to
  * keep); otherwise the message, complete or with `problem` set.
@@ -108,6 +113,9 @@ export function parseMessage(buf: Uint8Array, start = 0, end = buf.length, optio
     problem: undefined,
   };
   let p = b + HEADER_LENGTH;
+  // An owner name that is only a pointer to the first question's name (0xc00c: most answers) is that name: what
+  // readName would answer, without the call (unless the question's own chain of jumps leaves no room for one more).
+  let atQuestion = '';
   for (let i = 0; i < msg.qdcount; i++) {
     const next = readName(m, b, p, end);
     if (next < 0) {
@@ -121,6 +129,7 @@ export function parseMessage(buf: Uint8Array, start = 0, end = buf.length, optio
     const type = (m[next]! << 8) | m[next + 1]!;
     const cls = ((m[next + 2]! << 8) | m[next + 3]!) & classMask;
     if (i === 0) {
+      if (lastJumps < 127) atQuestion = lastName;
       msg.qname = lastName;
       msg.qtype = type;
       msg.qclass = cls;
@@ -129,18 +138,26 @@ export function parseMessage(buf: Uint8Array, start = 0, end = buf.length, optio
   }
   for (let s = 0; s < 3; s++) {
     const count = s === 0 ? msg.ancount : s === 1 ? msg.nscount : msg.arcount;
-    let list: DnsRecord[] | undefined;
+    let n = 0;
+    let optAt = -1;
     for (let i = 0; i < count; i++) {
-      const next = readName(m, b, p, end);
-      if (next < 0) {
-        msg.problem = { message: `${SECTION_NAMES[s]} record ${i + 1}: the owner name ${nameError(next)}`, at: p - b, fatal: true };
-        break;
+      let next: number;
+      let owner: string;
+      if (atQuestion !== '' && p + 1 < end && m[p] === 0xc0 && m[p + 1] === HEADER_LENGTH) {
+        next = p + 2;
+        owner = atQuestion;
+      } else {
+        next = readName(m, b, p, end);
+        if (next < 0) {
+          msg.problem = { message: `${SECTION_NAMES[s]} record ${i + 1}: the owner name ${nameError(next)}`, at: p - b, fatal: true };
+          break;
+        }
+        owner = lastName;
       }
       if (next + 10 > end) {
         msg.problem = { message: `${SECTION_NAMES[s]} record ${i + 1} is cut short (${end - next} bytes left for a 10-byte header)`, at: p - b, fatal: true };
         break;
       }
-      const owner = lastName;
       const type = (m[next]! << 8) | m[next + 1]!;
       const cls = (m[next + 2]! << 8) | m[next + 3]!;
       const ttl = ((m[next + 4]! << 24) | (m[next + 5]! << 16) | (m[next + 6]! << 8) | m[next + 7]!) >>> 0;
@@ -156,7 +173,7 @@ export function parseMessage(buf: Uint8Array, start = 0, end = buf.length, optio
           if (owner !== '.') noteProblem(msg, `additional record ${i + 1}: the OPT record's owner is ${owner}, not the root`, next - b);
           const edns = readEdns(m, cls, ttl, rd, rd + rdlen);
           msg.edns = edns;
-          msg.optIndex = list === undefined ? 0 : list.length;
+          optAt = n;
           msg.rcode = (edns.extendedRcode << 4) | msg.headerRcode;
           if (edns.problems !== undefined) noteProblem(msg, `additional record ${i + 1} (OPT): ${edns.problems[0]}`, rd - b);
           continue;
@@ -168,14 +185,15 @@ export function parseMessage(buf: Uint8Array, start = 0, end = buf.length, optio
         noteProblem(msg, `${SECTION_NAMES[s]} record ${i + 1} (${typeName(type)}): ${rdataError}`, rd - b);
         data = genericRdata(m, rd, rd + rdlen);
       }
-      const record: DnsRecord = { name: owner, type, class: cls & classMask, ttl, data };
-      if (list === undefined) list = [record];
-      else list.push(record);
+      gathered[n++] = { name: owner, type, class: cls & classMask, ttl, data };
     }
-    if (list !== undefined) {
+    if (optAt >= 0) msg.optIndex = optAt;
+    if (n > 0) {
+      const list = n === 1 ? [gathered[0]!] : gathered.slice(0, n);
       if (s === 0) msg.answers = list;
       else if (s === 1) msg.authorities = list;
       else msg.additionals = list;
+      for (let i = 0; i < n; i++) gathered[i] = EMPTY_RECORD; // (no record is kept alive by the scratch list)
     }
     if (msg.problem?.fatal === true) return msg;
   }

@@ -9,6 +9,7 @@
  * Presentation form: labels joined by `.`, no trailing dot, the root as `.`; a `.` or `\` inside a label is
  * escaped with `\`, bytes outside printable ASCII as `\DDD` (decimal), as in zone files (RFC 1035 §5.1).
  */
+import { sameWords, storeWords, viewBytes, wireHashOf } from './words.js';
 
 export const NAME_PAST_END = -1;
 export const NAME_BAD_LABEL = -2;
@@ -37,14 +38,19 @@ const textHash = new Int32Array(TEXT_SLOTS);
 const textLen = new Int32Array(TEXT_SLOTS).fill(-1);
 const textOf: string[] = new Array<string>(TEXT_SLOTS).fill('');
 
+// The wire bytes of cached names are kept as words (see words.ts), a 256-byte row per slot (a name is at most 255
+// bytes): hashing and confirming a name costs a load and a multiply per four bytes, and remembering one allocates
+// nothing.
 // Names written entirely in place (no compression pointer), by their wire bytes: a hit skips building the text
-// at all. Direct-mapped by a hash of the wire bytes; a hit is confirmed byte by byte.
+// at all. Direct-mapped by a hash of the wire bytes; a hit is confirmed word by word.
 const WIRE_SLOTS = 8192;
-const wireHash = new Int32Array(WIRE_SLOTS);
-const wireLen = new Int32Array(WIRE_SLOTS).fill(-1);
-const wireBytes: Uint8Array[] = new Array<Uint8Array>(WIRE_SLOTS).fill(new Uint8Array(0));
+const ROW = 64;
+// A slot's row: wire length, hash and label count, then the wire bytes (one row, so that a look-up of a short name
+// reads one or two cache lines rather than one per array).
+const WIRE_ROW = 3 + ROW;
+const wireRows = new Int32Array(WIRE_SLOTS * WIRE_ROW);
+for (let i = 0; i < WIRE_SLOTS; i++) wireRows[i * WIRE_ROW] = -1;
 const wireText: string[] = new Array<string>(WIRE_SLOTS).fill('');
-const wireLabels = new Int32Array(WIRE_SLOTS);
 
 /** The presentation text in scratch[0, n) (hash `h`) as a string, from the cache when it was seen before. */
 function textFor(n: number, h: number): string {
@@ -69,7 +75,7 @@ function textFor(n: number, h: number): string {
 const PTR_SLOTS = 8192;
 const ptrHash = new Int32Array(PTR_SLOTS);
 const ptrLen = new Int32Array(PTR_SLOTS).fill(-1);
-const ptrBytes: Uint8Array[] = new Array<Uint8Array>(PTR_SLOTS).fill(new Uint8Array(0));
+const ptrWords = new Int32Array(PTR_SLOTS * ROW);
 const ptrSuffix: string[] = new Array<string>(PTR_SLOTS).fill('');
 const ptrText: string[] = new Array<string>(PTR_SLOTS).fill('');
 
@@ -79,7 +85,8 @@ export let lastName = '';
 export let lastLabels = 0;
 // Its wire length (1 for the root), the compression jumps it took and a hash of it, for the pointer cache.
 let lastWire = 1;
-let lastJumps = 0;
+/** Its compression jumps (0 when it is all in place). */
+export let lastJumps = 0;
 let lastKey = 0;
 
 // A small cache of names by where they start in the current message (compression points at the same few names
@@ -136,6 +143,7 @@ export function readName(m: Uint8Array, base: number, pos: number, end: number, 
     cacheBytes = m;
     cacheBase = base;
   }
+  viewBytes(m);
   // The name at `pos` was read before in this message (its bytes in place then ended at `cacheAfter`, which
   // must be within this call's `end`).
   for (let i = 0; i < cached; i++) {
@@ -150,9 +158,8 @@ export function readName(m: Uint8Array, base: number, pos: number, end: number, 
       return after;
     }
   }
-  // Walk the labels in place, hashing their wire bytes, up to the root label or a compression pointer.
+  // Step over the labels in place, up to the root label or a compression pointer.
   let q = pos;
-  let wh = 0x811c9dc5 | 0; // as an int32, as it is stored in wireHash / ptrHash
   let labels = 0;
   for (;;) {
     if (q >= end || q - pos > 255) return walkName(m, base, pos, end, msgEnd, -1, 0);
@@ -171,25 +178,20 @@ export function readName(m: Uint8Array, base: number, pos: number, end: number, 
         return q + 2;
       }
       const suffix = lastName;
-      const key = Math.imul(wh ^ Math.imul(lastKey, 0x9e3779b1), 0x85ebca6b);
+      const key = Math.imul(wireHashOf(m, pos, q) ^ Math.imul(lastKey, 0x9e3779b1), 0x85ebca6b);
       const slot = (key ^ (key >>> 15)) & (PTR_SLOTS - 1);
       const wire = prefix + lastWire;
       const jumps = lastJumps + 1;
       const suffixLabels = lastLabels;
-      if (ptrLen[slot] === prefix && ptrHash[slot] === key && ptrSuffix[slot] === suffix) {
-        const b = ptrBytes[slot]!;
-        let i = 0;
-        while (i < prefix && b[i] === m[pos + i]) i++;
-        if (i === prefix) {
-          found(pos, q + 2, ptrText[slot]!, labels + suffixLabels, wire, jumps, key);
-          return q + 2;
-        }
+      if (ptrLen[slot] === prefix && ptrHash[slot] === key && ptrSuffix[slot] === suffix && sameWords(ptrWords, slot * ROW, m, pos, q)) {
+        found(pos, q + 2, ptrText[slot]!, labels + suffixLabels, wire, jumps, key);
+        return q + 2;
       }
       const r = walkName(m, base, pos, end, msgEnd, -1, 0);
       if (r >= 0) {
         ptrLen[slot] = prefix;
         ptrHash[slot] = key;
-        ptrBytes[slot] = new Uint8Array(m.subarray(pos, q)); // a copy: the message's buffer may be reused
+        storeWords(ptrWords, slot * ROW, m, pos, q); // a copy: the message's buffer may be reused
         ptrSuffix[slot] = suffix;
         ptrText[slot] = lastName;
         lastKey = key;
@@ -198,26 +200,22 @@ export function readName(m: Uint8Array, base: number, pos: number, end: number, 
       return r;
     }
     if (q + 1 + len > end) return walkName(m, base, pos, end, msgEnd, -1, 0);
-    for (let i = q; i <= q + len; i++) wh = Math.imul(wh ^ m[i]!, 0x01000193);
     labels++;
     q += 1 + len;
   }
   // The root (the OPT record's owner, among others).
   if (q === pos) {
-    found(pos, pos + 1, '.', 0, 1, 0, wh);
+    found(pos, pos + 1, '.', 0, 1, 0, 0);
     return pos + 1;
   }
   // A name entirely in place: look it up by its wire bytes before decoding anything.
   const wl = q + 1 - pos;
-  const slot = (wh ^ (wh >>> 13)) & (WIRE_SLOTS - 1);
-  if (wireLen[slot] === wl && wireHash[slot] === wh) {
-    const b = wireBytes[slot]!;
-    let i = 0;
-    while (i < wl && b[i] === m[pos + i]) i++;
-    if (i === wl) {
-      found(pos, q + 1, wireText[slot]!, wireLabels[slot]!, wl, 0, wh);
-      return q + 1;
-    }
+  const wh = wireHashOf(m, pos, q + 1);
+  const slot = wh & (WIRE_SLOTS - 1);
+  const row = slot * WIRE_ROW;
+  if (wireRows[row] === wl && wireRows[row + 1] === wh && sameWords(wireRows, row + 3, m, pos, q + 1)) {
+    found(pos, q + 1, wireText[slot]!, wireRows[row + 2]!, wl, 0, wh);
+    return q + 1;
   }
   return walkName(m, base, pos, end, msgEnd, slot, wh);
 }
@@ -281,11 +279,12 @@ export function walkName(m: Uint8Array, base: number, pos: number, end: number, 
   if (slot >= 0 && after < 0) {
     // Remember this in-place name by its wire bytes (an allocation only when a name is new to the slot).
     const wl = p - pos;
-    wireLen[slot] = wl;
-    wireHash[slot] = wh;
-    wireBytes[slot] = new Uint8Array(m.subarray(pos, p)); // a copy: the message's buffer may be reused
+    const row = slot * WIRE_ROW;
+    wireRows[row] = wl;
+    wireRows[row + 1] = wh;
+    wireRows[row + 2] = labels;
+    storeWords(wireRows, row + 3, m, pos, p); // a copy: the message's buffer may be reused
     wireText[slot] = name;
-    wireLabels[slot] = labels;
   }
   const r = after < 0 ? p : after;
   found(pos, r, name, labels, wire, jumps, slot >= 0 ? wh : h);

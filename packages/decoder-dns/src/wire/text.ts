@@ -1,18 +1,15 @@
 /** Presentation helpers shared by the RDATA formatters: hex, base64, base32hex, quoted strings, times. */
 
-const hexSlice = (Buffer.prototype as unknown as { hexSlice(this: Uint8Array, start: number, end: number): string }).hexSlice;
+type Slicer = (this: Uint8Array, start: number, end: number) => string;
+const { base64Slice, hexSlice, latin1Slice } = Buffer.prototype as unknown as { base64Slice: Slicer; hexSlice: Slicer; latin1Slice: Slicer };
 
 /** Lower-case hex of m[start, end), as one flat string (Node's native encoder; works on any Uint8Array). */
 export function hex(m: Uint8Array, start: number, end: number): string {
   return end > start ? hexSlice.call(m, start, end) : '';
 }
 
-function view(m: Uint8Array, start: number, end: number): Buffer {
-  return Buffer.from(m.buffer, m.byteOffset + start, end - start);
-}
-
 export function base64(m: Uint8Array, start: number, end: number): string {
-  return view(m, start, end).toString('base64');
+  return end > start ? base64Slice.call(m, start, end) : '';
 }
 
 const B32HEX = '0123456789abcdefghijklmnopqrstuv';
@@ -50,8 +47,9 @@ export function quotedBody(m: Uint8Array, start: number, end: number): string {
   return s;
 }
 
+/** m[start, end) as Latin-1 text (Node's native decoder, straight from the array: no Buffer is made for it). */
 export function latin1(m: Uint8Array, start: number, end: number): string {
-  return view(m, start, end).toString('latin1');
+  return end > start ? latin1Slice.call(m, start, end) : '';
 }
 
 export function ipv4(m: Uint8Array, o: number): string {
