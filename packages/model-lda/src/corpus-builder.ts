@@ -1,4 +1,5 @@
 import { fmix32 } from '@sightline/core';
+import { CodeTable } from './code-table.js';
 
 /** A Uint32Array that grows by doubling: (document, word) ids of a day are kept at 4 bytes each, not as objects. */
 export class GrowableU32 {
@@ -49,6 +50,87 @@ export class Interner {
 
   get size(): number {
     return this.values.length;
+  }
+}
+
+/**
+ * The 32-bit value of an IPv4 address written as a canonical dotted quad (no leading zeros, no spaces), or -1
+ * for any other text. Canonical text and value map one to one, so either can key the same document.
+ */
+export function canonicalIpv4(s: string): number {
+  const n = s.length;
+  if (n < 7 || n > 15) return -1;
+  let v = 0;
+  let part = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 46) {
+      if (digits === 0 || ++dots > 3) return -1;
+      v = v * 256 + part;
+      part = 0;
+      digits = 0;
+      continue;
+    }
+    const d = c - 48;
+    if (d < 0 || d > 9 || (digits === 1 && part === 0)) return -1;
+    part = part * 10 + d;
+    if (part > 255) return -1;
+    digits++;
+  }
+  return dots === 3 && digits > 0 ? v * 256 + part : -1;
+}
+
+/**
+ * Documents (host addresses) to dense ids in first-seen order, as `Interner`, with canonical IPv4 text looked up
+ * by its value in a typed-array table: with hundreds of thousands of hosts, a string Map's buckets, entries and
+ * key strings miss in cache on every look-up, and most documents are IPv4 addresses. Other text (IPv6, names)
+ * goes through the Map. The ids are the ones `Interner` would give.
+ */
+export class DocInterner {
+  readonly values: string[] = [];
+  readonly #text = new Map<string, number>();
+  readonly #v4 = new CodeTable(1024);
+
+  id(value: string): number {
+    const v = canonicalIpv4(value);
+    if (v >= 0) {
+      let id = this.#v4.get(v);
+      if (id < 0) {
+        id = this.values.length;
+        this.values.push(value);
+        this.#v4.set(v, id);
+      }
+      return id;
+    }
+    let id = this.#text.get(value);
+    if (id === undefined) {
+      id = this.values.length;
+      this.#text.set(value, id);
+      this.values.push(value);
+    }
+    return id;
+  }
+
+  get(value: string): number | undefined {
+    const v = canonicalIpv4(value);
+    if (v >= 0) {
+      const id = this.#v4.get(v);
+      return id < 0 ? undefined : id;
+    }
+    return this.#text.get(value);
+  }
+
+  get size(): number {
+    return this.values.length;
+  }
+
+  /** An index over documents already numbered (a fitted state's `docs`). */
+  static of(docs: readonly string[]): DocInterner {
+    const index = new DocInterner();
+    for (const d of docs) index.id(d);
+    return index;
   }
 }
 

@@ -1,4 +1,5 @@
 import { CodeTable } from './code-table.js';
+import { DocInterner } from './corpus-builder.js';
 
 /**
  * The fitted topic model of one event kind in the form scoring needs: counts as typed arrays, documents and
@@ -42,7 +43,7 @@ export interface TokenRole {
  */
 export class KindScorer {
   readonly data: KindModelData;
-  readonly #docIndex = new Map<string, number>();
+  readonly #docIndex: DocInterner;
   readonly #wordIndex = new Map<string, number>();
   /** Word codes seen while scoring (see `Featurizer.codes`) to word ids; `words.length` for a word never seen. */
   readonly #codes = new CodeTable();
@@ -58,7 +59,7 @@ export class KindScorer {
 
   constructor(data: KindModelData) {
     this.data = data;
-    data.docs.forEach((d, i) => this.#docIndex.set(d, i));
+    this.#docIndex = DocInterner.of(data.docs);
     data.words.forEach((w, i) => this.#wordIndex.set(w, i));
     this.#K = data.topics;
     this.#alpha = data.alpha;

@@ -14,7 +14,7 @@ import {
 } from '@sightline/core';
 import type { LdaConfig } from './config.schema.js';
 import { CodeTable } from './code-table.js';
-import { GrowableU32, Interner, eventHash, globalRate, hostFloor, hostRate, inSample, tokenHash } from './corpus-builder.js';
+import { DocInterner, GrowableU32, Interner, eventHash, globalRate, hostFloor, hostRate, inSample, tokenHash } from './corpus-builder.js';
 import { buildCorpus, fitLda, topicWordModel } from './engine/index.js';
 import { DocumentFilter } from './documents.js';
 import { foldInWindow } from './fold-in.js';
@@ -29,7 +29,7 @@ import type { EventWords, Featurizer, LearnedWords } from './words/types.js';
 interface KindAccumulator {
   readonly featurizer: Featurizer;
   learned: LearnedWords;
-  readonly docs: Interner;
+  readonly docs: DocInterner;
   readonly words: Interner;
   /** Word codes to word ids, for a featurizer with `codes`. */
   readonly codeIds: CodeTable | undefined;
@@ -97,7 +97,7 @@ export class LdaModel implements Model {
       accs.set(kind, {
         featurizer: this.#featurizers.get(kind)!,
         learned: undefined,
-        docs: new Interner(),
+        docs: new DocInterner(),
         words: new Interner(),
         codeIds: this.#featurizers.get(kind)!.codes === undefined ? undefined : new CodeTable(),
         docIds: new GrowableU32(Math.min(window.count * 2, 1 << 20)),
