@@ -7,6 +7,11 @@
 //
 //   npm run bench -w @sightline/core
 //   SIGHTLINE_BENCH_BASELINE=/path/to/old/packages/core/dist SIGHTLINE_BENCH_ROUNDS=4 npm run bench -w @sightline/core
+//
+// Instruction counts (repeatable under load): SIGHTLINE_BENCH_CALLS=N runs N calls of the cases named by
+// SIGHTLINE_BENCH_ONLY (a substring) with one build (SIGHTLINE_BENCH_BUILD=this|baseline|peer) and no timing, e.g.
+//   SIGHTLINE_BENCH_CALLS=200000 SIGHTLINE_BENCH_ONLY='330 bytes hashed' valgrind --tool=callgrind node bench/event-id.bench.mjs
+// and once more with SIGHTLINE_BENCH_CALLS=0: the difference over N is instructions per call.
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import mm from 'murmurhash3js-revisited';
@@ -49,21 +54,30 @@ const ranges = {};
     at += Buffer.byteLength(v) + 1;
   }
 }
-const SHORT = ['src_ip', 'dst_ip', 'prx_method', 'prx_host'];
+// ~60 bytes hashed: kind, time, two short fields and the ordinal; ~330: every number and most strings of a line.
+const SHORT = [['src_ip', 'prx_method'], ['event_time']];
+const LONG = [
+  ['dvc_host', 'src_ip', 'dst_ip', 'user_name', 'prx_method', 'prx_scheme', 'prx_host', 'prx_path', 'prx_query', 'prx_extension', 'prx_action', 'prx_filter_result'],
+  ['event_time', 'duration', 'dst_port', 'in_bytes', 'out_bytes', 'prx_code'],
+];
 
-function writerCase(core, names) {
+function writerCase(core, [names, numberNames]) {
   const w = new core.EventIdWriter('proxy');
   const F = Object.fromEntries(['event_kind', 'event_time', 'duration', 'dst_port', 'in_bytes', 'out_bytes', 'prx_code', ...Object.keys(FIELDS)].map((f) => [f, core.identityFieldIndex('proxy', f)]));
   const order = names.slice().sort((a, b) => F[a] - F[b]);
-  const numbers = [['event_time', 1718100000123], ['duration', 312], ['dst_port', 443], ['in_bytes', 10432], ['out_bytes', 512], ['prx_code', 200]];
+  const NUMBERS = { event_time: 1718100000123, duration: 312, dst_port: 443, in_bytes: 10432, out_bytes: 512, prx_code: 200 };
+  const numbers = numberNames.map((n) => [n, NUMBERS[n]]);
   const steps = [...order.map((n) => [F[n], 'utf8', ranges[n]]), ...numbers.map(([n, v]) => [F[n], 'number', v])].sort((a, b) => a[0] - b[0]);
+  const field = Int32Array.from(steps, (x) => x[0]);
+  const isNumber = steps.map((x) => x[1] === 'number');
+  const from = Float64Array.from(steps, (x) => (x[1] === 'number' ? x[2] : x[2][0]));
+  const to = Int32Array.from(steps, (x) => (x[1] === 'number' ? 0 : x[2][1]));
   return (i) => {
     w.begin();
     w.string(F.event_kind, 'proxy');
-    for (let s = 0; s < steps.length; s++) {
-      const [f, how, x] = steps[s];
-      if (how === 'number') w.number(f, x + (i & 7));
-      else w.utf8(f, line, x[0], x[1]);
+    for (let s = 0; s < field.length; s++) {
+      if (isNumber[s]) w.number(field[s], from[s] + (i & 7));
+      else w.utf8(field[s], line, from[s], to[s]);
     }
     return w.finish(i);
   };
@@ -77,8 +91,8 @@ const CASES = [
   ['murmur3x86128, 60 bytes', (core) => { const b = bytesOf(60), out = new Uint32Array(4); return (i) => { b[0] = i; core.murmur3x86128(b, 60, 0x5a17e1e5, out); return out[0]; }; }],
   ['murmur3x86128, 330 bytes', (core) => { const b = bytesOf(330), out = new Uint32Array(4); return (i) => { b[0] = i; core.murmur3x86128(b, 330, 0x5a17e1e5, out); return out[0]; }; }],
   ['EventIdWriter, ~60 bytes hashed', (core) => writerCase(core, SHORT)],
-  ['EventIdWriter, ~330 bytes hashed', (core) => writerCase(core, Object.keys(FIELDS))],
-  ['computeEventId, proxy event', (core) => { const e = { event_kind: 'proxy', event_time: 1718100000123, duration: 312, dst_port: 443, in_bytes: 10432, out_bytes: 512, prx_code: 200, ...FIELDS }; return (i) => core.computeEventId(e, i); }],
+  ['EventIdWriter, ~330 bytes hashed', (core) => writerCase(core, LONG)],
+  ['computeEventId, ~330 bytes hashed', (core) => { const e = { event_kind: 'proxy', event_time: 1718100000123, duration: 312, dst_port: 443, in_bytes: 10432, out_bytes: 512, prx_code: 200 }; for (const f of LONG[0]) e[f] = FIELDS[f]; return (i) => core.computeEventId(e, i); }],
 ];
 const PEER = {
   'murmur3x86128, 60 bytes': () => { const b = bytesOf(60); return (i) => { b[0] = i; return mm.x86.hash128(b, 0x5a17e1e5); }; },
@@ -104,7 +118,22 @@ function measure(fn) {
 }
 
 let sinkAll = 0;
+const ONLY = process.env.SIGHTLINE_BENCH_ONLY;
+if (process.env.SIGHTLINE_BENCH_CALLS !== undefined) {
+  const calls = Number(process.env.SIGHTLINE_BENCH_CALLS);
+  const which = process.env.SIGHTLINE_BENCH_BUILD ?? 'this';
+  for (const [name, make] of CASES) {
+    if (ONLY && !name.includes(ONLY)) continue;
+    const build = builds.find(([label]) => label === (which === 'this' ? 'this build' : which));
+    const fn = which === 'peer' ? PEER[name]?.() : build && make(build[1]);
+    if (!fn) throw new Error(`no ${which} for ${name}`);
+    for (let i = 0; i < calls; i++) sinkAll ^= typeof fn(i) === 'string' ? 1 : 0;
+    console.log(`${name}: ${calls} calls (${which})`);
+  }
+  process.exit(sinkAll === 42 ? 1 : 0);
+}
 for (const [name, make] of CASES) {
+  if (ONLY && !name.includes(ONLY)) continue;
   const impls = builds.map(([label, core]) => [label, make(core)]);
   if (PEER[name]) impls.push(['murmurhash3js-revisited', PEER[name]()]);
   // Same output from every build: the bench measures equal work.
