@@ -1,6 +1,6 @@
 import { CONTEXT_FIELDS, KIND_FIELDS, SCORE_FIELDS } from './generated/odm-schemas.js';
 import type { EventKind } from './event.js';
-import { murmur3x86128 } from './murmur3.js';
+import { LITTLE_ENDIAN, murmur3x86128, murmur3x86128Words } from './murmur3.js';
 
 /**
  * Deterministic event ids.
@@ -25,18 +25,13 @@ const IDENTITY_FIELDS: Record<EventKind, readonly string[]> = {
 const KIND_TAG: Record<EventKind, number> = { flow: 1, dns: 2, proxy: 3 };
 const SEED = 0x5a17e1e5;
 
+// The bytes hashed, with a little-endian word view of them (the hash reads its blocks as words) and a DataView.
 let buf = new Uint8Array(1024);
 let view = new DataView(buf.buffer);
+let words = new Uint32Array(buf.buffer);
 const encoder = new TextEncoder();
 const lanes = new Uint32Array(4);
-/** Character codes of the two hex digits of every byte value: byte b at [2b, 2b + 1]. */
-const HEX_CODES = new Uint8Array(512);
-for (let b = 0; b < 256; b++) {
-  const h = b.toString(16).padStart(2, '0');
-  HEX_CODES[2 * b] = h.charCodeAt(0);
-  HEX_CODES[2 * b + 1] = h.charCodeAt(1);
-}
-const hexChars: number[] = new Array<number>(32).fill(48);
+const HEX = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
 
 function ensure(pos: number, extra: number): void {
   if (pos + extra <= buf.length) return;
@@ -46,24 +41,56 @@ function ensure(pos: number, extra: number): void {
   next.set(buf.subarray(0, pos));
   buf = next;
   view = new DataView(buf.buffer);
+  words = new Uint32Array(buf.buffer);
 }
 
-function writeString(pos: number, s: string): number {
+/** Writes the UTF-8 of `s` at `pos` (room for 3 bytes a character must be ensured) and returns where it ends. */
+function writeChars(pos: number, s: string): number {
   const n = s.length;
-  ensure(pos, 5 + n * 3);
   // UTF-8 of the ASCII prefix is the characters themselves: copy them without a call into the encoder (most
   // values are ASCII); the rest, from the first non-ASCII character, is encoded as before. Same bytes either way.
-  const start = pos + 5;
   let i = 0;
   for (; i < n; i++) {
     const c = s.charCodeAt(i);
     if (c > 0x7f) break;
-    buf[start + i] = c;
+    buf[pos + i] = c;
   }
-  const written = i === n ? n : i + encoder.encodeInto(i === 0 ? s : s.slice(i), buf.subarray(start + i)).written;
+  return i === n ? pos + n : pos + i + encoder.encodeInto(i === 0 ? s : s.slice(i), buf.subarray(pos + i)).written;
+}
+
+function writeString(pos: number, s: string): number {
+  ensure(pos, 5 + s.length * 3);
+  const end = writeChars(pos + 5, s);
   buf[pos] = 2;
-  view.setUint32(pos + 1, written, true);
-  return start + written;
+  view.setUint32(pos + 1, end - pos - 5, true);
+  return end;
+}
+
+// DataView over the last source buffer `copyBytes` read words from (a decoder's chunk: the same for many fields).
+let sourceBuffer: ArrayBufferLike | undefined;
+let sourceView: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+
+/**
+ * Copies `bytes[start, end)` to `at` (room ensured): byte by byte when short, else four bytes a step through
+ * DataViews (unaligned little-endian words, no subarray made), the last word overlapping the one before it.
+ */
+function copyBytes(bytes: Uint8Array, start: number, end: number, at: number): void {
+  const n = end - start;
+  if (n < 16 || start < 0 || end > bytes.length) {
+    for (let i = 0; i < n; i++) buf[at + i] = bytes[start + i]!;
+    return;
+  }
+  const source = bytes.buffer;
+  if (source !== sourceBuffer) {
+    sourceView = new DataView(source);
+    sourceBuffer = source;
+  }
+  const src = sourceView;
+  const dst = view;
+  const shift = bytes.byteOffset + start - at;
+  const last = at + n - 4;
+  for (let o = at; o < last; o += 4) dst.setUint32(o, src.getUint32(o + shift, true), true);
+  dst.setUint32(last, src.getUint32(last + shift, true), true);
 }
 
 function writeValue(pos: number, value: unknown): number {
@@ -95,19 +122,34 @@ function writeValue(pos: number, value: unknown): number {
 }
 
 /**
- * The 32 hex digits of the four lanes, big-endian per lane, made in one call: a flat string (16 concatenations
- * made a rope that every later hash or comparison of the id had to flatten first), in about half the time.
+ * The 32 hex digits of the four lanes, big-endian per lane: one flat string made by one call with 32 character
+ * codes (16 concatenations made a rope that every later hash or comparison of the id had to flatten first; an
+ * `apply` over an array of codes took twice as long).
  */
 function toHex(l: Uint32Array): string {
-  for (let i = 0, o = 0; i < 4; i++) {
-    const v = l[i]!;
-    for (let shift = 24; shift >= 0; shift -= 8, o += 2) {
-      const b = ((v >>> shift) & 255) * 2;
-      hexChars[o] = HEX_CODES[b]!;
-      hexChars[o + 1] = HEX_CODES[b + 1]!;
-    }
+  const a = l[0]!;
+  const b = l[1]!;
+  const c = l[2]!;
+  const d = l[3]!;
+  const h = HEX;
+  return String.fromCharCode(
+    h[a >>> 28]!, h[(a >>> 24) & 15]!, h[(a >>> 20) & 15]!, h[(a >>> 16) & 15]!, h[(a >>> 12) & 15]!, h[(a >>> 8) & 15]!, h[(a >>> 4) & 15]!, h[a & 15]!,
+    h[b >>> 28]!, h[(b >>> 24) & 15]!, h[(b >>> 20) & 15]!, h[(b >>> 16) & 15]!, h[(b >>> 12) & 15]!, h[(b >>> 8) & 15]!, h[(b >>> 4) & 15]!, h[b & 15]!,
+    h[c >>> 28]!, h[(c >>> 24) & 15]!, h[(c >>> 20) & 15]!, h[(c >>> 16) & 15]!, h[(c >>> 12) & 15]!, h[(c >>> 8) & 15]!, h[(c >>> 4) & 15]!, h[c & 15]!,
+    h[d >>> 28]!, h[(d >>> 24) & 15]!, h[(d >>> 20) & 15]!, h[(d >>> 16) & 15]!, h[(d >>> 12) & 15]!, h[(d >>> 8) & 15]!, h[(d >>> 4) & 15]!, h[d & 15]!,
+  );
+}
+
+/** Appends the ordinal (when given) to the `pos` bytes written, hashes them and returns the id. */
+function finishId(pos: number, ordinal: string | number | undefined): string {
+  if (ordinal !== undefined) {
+    ensure(pos, 1);
+    buf[pos++] = 7;
+    pos = writeValue(pos, ordinal);
   }
-  return String.fromCharCode.apply(null, hexChars);
+  if (LITTLE_ENDIAN) murmur3x86128Words(words, 0, buf, 0, pos, SEED, lanes);
+  else murmur3x86128(buf, pos, SEED, lanes);
+  return toHex(lanes);
 }
 
 /** Position of every identity field in its kind's hashing order. */
@@ -150,13 +192,7 @@ export function computeEventId(event: { readonly event_kind: EventKind }, ordina
     pos = writeValue(pos, values[j]);
     values[j] = undefined;
   }
-  if (ordinal !== undefined) {
-    ensure(pos, 1);
-    buf[pos++] = 7;
-    pos = writeValue(pos, ordinal);
-  }
-  murmur3x86128(buf, pos, SEED, lanes);
-  return toHex(lanes);
+  return finishId(pos, ordinal);
 }
 
 /** Sets `event_id` on the event (in place) and returns it. */
@@ -181,6 +217,8 @@ export function identityFields(kind: EventKind): readonly string[] {
 export class EventIdWriter {
   readonly #tag: number;
   #pos = 0;
+  /** Where the length of the string field begun by `beginString` goes, or -1. */
+  #open = -1;
 
   constructor(kind: EventKind) {
     this.#tag = KIND_TAG[kind];
@@ -190,6 +228,7 @@ export class EventIdWriter {
     ensure(0, 2);
     buf[0] = this.#tag;
     this.#pos = 1;
+    this.#open = -1;
   }
 
   string(field: number, value: string): void {
@@ -218,10 +257,47 @@ export class EventIdWriter {
     buf[pos] = field + 16;
     buf[pos + 1] = 2;
     view.setUint32(pos + 2, n, true);
-    const at = pos + 6;
-    if (n > 32) buf.set(bytes.subarray(start, end), at);
-    else for (let i = 0; i < n; i++) buf[at + i] = bytes[start + i]!;
-    this.#pos = at + n;
+    copyBytes(bytes, start, end, pos + 6);
+    this.#pos = pos + 6 + n;
+  }
+
+  /**
+   * Starts a string field whose value is given in pieces (`appendUtf8`, `appendString`) and ended by `endString`:
+   * hashes exactly as `string` would with the pieces joined, without joining them (a URI from its host, path and
+   * query as they lie in the input).
+   */
+  beginString(field: number): void {
+    const pos = this.#pos;
+    ensure(pos, 6);
+    buf[pos] = field + 16;
+    buf[pos + 1] = 2;
+    this.#open = pos + 2;
+    this.#pos = pos + 6;
+  }
+
+  /** Appends the UTF-8 bytes `bytes[start, end)` to the string field begun. */
+  appendUtf8(bytes: Uint8Array, start: number, end: number): void {
+    if (this.#open < 0) throw new Error('EventIdWriter.appendUtf8 outside beginString/endString');
+    const n = end - start;
+    if (n <= 0) return;
+    ensure(this.#pos, n);
+    copyBytes(bytes, start, end, this.#pos);
+    this.#pos += n;
+  }
+
+  /** Appends `value` (as its UTF-8) to the string field begun. */
+  appendString(value: string): void {
+    if (this.#open < 0) throw new Error('EventIdWriter.appendString outside beginString/endString');
+    ensure(this.#pos, value.length * 3);
+    this.#pos = writeChars(this.#pos, value);
+  }
+
+  /** Ends the string field begun: its length is the bytes appended since `beginString`. */
+  endString(): void {
+    const open = this.#open;
+    if (open < 0) throw new Error('EventIdWriter.endString without beginString');
+    view.setUint32(open, this.#pos - open - 4, true);
+    this.#open = -1;
   }
 
   /** Any other value (objects and arrays are hashed as their JSON, as `computeEventId` does). */
@@ -232,14 +308,8 @@ export class EventIdWriter {
   }
 
   finish(ordinal?: string | number): string {
-    let pos = this.#pos;
-    if (ordinal !== undefined) {
-      ensure(pos, 1);
-      buf[pos++] = 7;
-      pos = writeValue(pos, ordinal);
-    }
-    murmur3x86128(buf, pos, SEED, lanes);
-    return toHex(lanes);
+    if (this.#open >= 0) throw new Error('EventIdWriter.finish inside beginString/endString');
+    return finishId(this.#pos, ordinal);
   }
 }
 
