@@ -76,7 +76,7 @@ let sourceView: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
  */
 function copyBytes(bytes: Uint8Array, start: number, end: number, at: number): void {
   const n = end - start;
-  if (n < 16 || start < 0 || end > bytes.length) {
+  if (n < 8 || start < 0 || end > bytes.length) {
     for (let i = 0; i < n; i++) buf[at + i] = bytes[start + i]!;
     return;
   }
