@@ -86,44 +86,28 @@ export function canonicalIpv4(s: string): number {
  * Documents (host addresses) to dense ids in first-seen order, as `Interner`, with canonical IPv4 text looked up
  * by its value in a typed-array table: with hundreds of thousands of hosts, a string Map's buckets, entries and
  * key strings miss in cache on every look-up, and most documents are IPv4 addresses. Other text (IPv6, names)
- * goes through the Map. The ids are the ones `Interner` would give.
+ * goes through `Interner`'s Map. The ids are the ones `Interner` would give.
  */
-export class DocInterner {
-  readonly values: string[] = [];
-  readonly #text = new Map<string, number>();
+export class DocInterner extends Interner {
   readonly #v4 = new CodeTable(1024);
 
-  id(value: string): number {
+  override id(value: string): number {
     const v = canonicalIpv4(value);
-    if (v >= 0) {
-      let id = this.#v4.get(v);
-      if (id < 0) {
-        id = this.values.length;
-        this.values.push(value);
-        this.#v4.set(v, id);
-      }
-      return id;
-    }
-    let id = this.#text.get(value);
-    if (id === undefined) {
+    if (v < 0) return super.id(value);
+    let id = this.#v4.get(v);
+    if (id < 0) {
       id = this.values.length;
-      this.#text.set(value, id);
       this.values.push(value);
+      this.#v4.set(v, id);
     }
     return id;
   }
 
-  get(value: string): number | undefined {
+  override get(value: string): number | undefined {
     const v = canonicalIpv4(value);
-    if (v >= 0) {
-      const id = this.#v4.get(v);
-      return id < 0 ? undefined : id;
-    }
-    return this.#text.get(value);
-  }
-
-  get size(): number {
-    return this.values.length;
+    if (v < 0) return super.get(value);
+    const id = this.#v4.get(v);
+    return id < 0 ? undefined : id;
   }
 
   /** An index over documents already numbered (a fitted state's `docs`). */
