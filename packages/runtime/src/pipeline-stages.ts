@@ -67,6 +67,11 @@ export interface PipelineStagesOptions {
   readonly quarantine: QuarantineStore;
   readonly deadLetter: DeadLetterStore;
   readonly now?: () => number;
+  /**
+   * The boundary validator to use; one shared by all the stages a process makes keeps `validate: sample` a
+   * sample of the process's events (the first 1000 per step, then 1 in 1000), not of each job's.
+   */
+  readonly validator?: BoundaryValidator;
 }
 
 /**
@@ -93,7 +98,7 @@ export class PipelineStages {
     this.logger = o.logger;
     this.#quarantine = o.quarantine;
     this.#now = o.now ?? Date.now;
-    this.#validator = new BoundaryValidator(o.spec.validate);
+    this.#validator = o.validator ?? new BoundaryValidator(o.spec.validate);
     this.sinkReports = new Map(o.pipeline.sinks.map((s) => [s.spec.name, { step: s.spec.name, plugin: s.manifest.name, delivered: { events: 0, alerts: 0 }, deadLettered: 0, outputs: [] }]));
     this.#delivery = new Map(
       o.pipeline.sinks.map((s) => [

@@ -1,9 +1,7 @@
 import { type FileHandle, mkdir, open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type EventKind, type ModelWindow, type OdmEvent, SightlineError, readLines } from '@sightline/core';
-import { fileSource } from './inputs/file-input.js';
-
-const FLUSH_AT = 1 << 20;
+import { type EventKind, type ModelWindow, type OdmEvent, SightlineError } from '@sightline/core';
+import { FRAME_EVENTS, type FrameErrors, framedWindowView, jsonEquivalent, writeFrame } from './spool-frames.js';
 
 /** A model window whose events were spooled: what `PipelineStages.runModel` needs of it. */
 export interface SpooledWindow {
@@ -12,9 +10,16 @@ export interface SpooledWindow {
   view(kinds: readonly EventKind[], batchSize: number): ModelWindow;
 }
 
+const frameErrors: FrameErrors = {
+  missing: (path, cause) => SightlineError.from(cause, 'SL_INTERNAL', `the window spool file ${path} is gone (was the run's output folder changed while it ran?)`, { stage: 'runtime' }),
+  unreadable: (path, detail, cause) => new SightlineError('SL_INTERNAL', `the window spool file ${path} ${detail}`, { stage: 'runtime', ...(cause === undefined ? {} : { cause }) }),
+};
+
 /**
  * The events of one model window, spooled to disk as they arrive so that a window far larger than memory can
- * be handed to the models, which may read it several times (fit, then score).
+ * be handed to the models, which read it several times (fit, then score). The file is framed MessagePack (see
+ * `spool-frames.ts`), the format the BullMQ decode jobs spool in, and the events in it are as a JSON round trip
+ * would give them back, so the models of both runners see the same values.
  */
 export class WindowSpool implements SpooledWindow {
   readonly start: number;
@@ -22,13 +27,13 @@ export class WindowSpool implements SpooledWindow {
   readonly path: string;
   readonly counts = new Map<EventKind, number>();
   #handle: FileHandle | undefined;
-  #buffer = '';
+  #pending: unknown[] = [];
   #closed = false;
 
   constructor(dir: string, start: number, end: number) {
     this.start = start;
     this.end = end;
-    this.path = join(dir, `window-${start}.ndjson`);
+    this.path = join(dir, `window-${start}.msgpack`);
   }
 
   get total(): number {
@@ -40,20 +45,21 @@ export class WindowSpool implements SpooledWindow {
   async append(events: readonly OdmEvent[]): Promise<void> {
     if (this.#closed) throw new SightlineError('SL_INTERNAL', `window ${new Date(this.start).toISOString()} was already closed`);
     for (const e of events) {
-      this.#buffer += `${JSON.stringify(e)}\n`;
+      this.#pending.push(jsonEquivalent(e));
       this.counts.set(e.event_kind, (this.counts.get(e.event_kind) ?? 0) + 1);
     }
-    if (this.#buffer.length >= FLUSH_AT) await this.#flush();
+    if (this.#pending.length >= FRAME_EVENTS) await this.#flush();
   }
 
   async #flush(): Promise<void> {
-    if (this.#buffer.length === 0) return;
+    if (this.#pending.length === 0) return;
     if (this.#handle === undefined) {
       await mkdir(join(this.path, '..'), { recursive: true });
       this.#handle = await open(this.path, 'w');
     }
-    await this.#handle.appendFile(this.#buffer);
-    this.#buffer = '';
+    const events = this.#pending;
+    this.#pending = [];
+    await writeFrame(this.#handle, events);
   }
 
   /** Ends writing; the window can then be read as often as needed. */
@@ -68,31 +74,7 @@ export class WindowSpool implements SpooledWindow {
   /** The window as the models see it: only the kinds they take, streamed in batches. */
   view(kinds: readonly EventKind[], batchSize: number): ModelWindow {
     const count = kinds.reduce((n, k) => n + (this.counts.get(k) ?? 0), 0);
-    const path = this.path;
-    const hasFile = this.total > 0;
-    const wanted = new Set(kinds);
-    return {
-      start: this.start,
-      end: this.end,
-      count,
-      async *batches() {
-        if (!hasFile || count === 0) return;
-        let batch: OdmEvent[] = [];
-        for await (const lines of readLines(await fileSource(path), { maxLineBytes: 64 * 1024 * 1024 })) {
-          for (const l of lines) {
-            if (l.text === '') continue;
-            const e = JSON.parse(l.text) as OdmEvent;
-            if (!wanted.has(e.event_kind)) continue;
-            batch.push(e);
-            if (batch.length >= batchSize) {
-              yield batch;
-              batch = [];
-            }
-          }
-        }
-        if (batch.length > 0) yield batch;
-      },
-    };
+    return framedWindowView(this.start, this.end, this.total > 0 ? [this.path] : [], count, kinds, batchSize, frameErrors);
   }
 
   async remove(): Promise<void> {

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EventKind, OdmEvent } from '@sightline/core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { InputSpool, jsonEquivalent, spoolDir, spoolFile, spooledWindowView } from './input-spool.js';
+import { jsonEquivalent } from '../spool-frames.js';
+import { InputSpool, spoolDir, spoolFile, spooledWindowView } from './input-spool.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sl-spool-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

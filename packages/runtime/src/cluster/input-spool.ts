@@ -1,10 +1,9 @@
 import { type FileHandle, mkdir, open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Packr } from 'msgpackr';
 import { type EventKind, type ModelWindow, type OdmEvent, SightlineError } from '@sightline/core';
+import { FRAME_EVENTS, type FrameErrors, framedWindowView, jsonEquivalent, writeFrame } from '../spool-frames.js';
 
-/** Events per frame: a frame is packed once and unpacked whole, so this bounds the memory a reader holds. */
-const FRAME_EVENTS = 2048;
+export { jsonEquivalent };
 
 /** Where the spool files of a submission's input `index` are: one per model window, `<window start>.msgpack`. */
 export function spoolDir(submissionDir: string, index: number): string {
@@ -18,45 +17,6 @@ export function spoolFile(submissionDir: string, index: number, windowStart: num
 /** Events of each kind an input spooled into one model window, by window start. */
 export type SpooledWindows = Record<string, Partial<Record<EventKind, number>>>;
 
-/**
- * A value exactly as a JSON round trip would give it back (what the LocalRunner's models see: its window spool
- * is JSON text). Returns the value itself when it already is (nearly always: decoders make plain data), else a
- * cleaned copy: keys holding undefined dropped, non-finite numbers null, -0 as 0, anything not plain data
- * (typed arrays, objects with toJSON) through JSON.
- */
-export function jsonEquivalent(v: unknown): unknown {
-  if (typeof v === 'number') return Number.isFinite(v) ? (Object.is(v, -0) ? 0 : v) : null;
-  if (v === null || typeof v !== 'object') return v;
-  if (Array.isArray(v)) {
-    let out: unknown[] | undefined;
-    for (let i = 0; i < v.length; i++) {
-      const x = v[i] as unknown;
-      const y = x === undefined || typeof x === 'function' || typeof x === 'symbol' ? null : jsonEquivalent(x);
-      if (y !== x && out === undefined) out = v.slice(0, i);
-      out?.push(y);
-    }
-    return out ?? v;
-  }
-  const proto = Object.getPrototypeOf(v) as unknown;
-  if ((proto !== Object.prototype && proto !== null) || typeof (v as { toJSON?: unknown }).toJSON === 'function') return JSON.parse(JSON.stringify(v)) as unknown;
-  const o = v as Record<string, unknown>;
-  let out: Record<string, unknown> | undefined;
-  const keys = Object.keys(o);
-  for (let i = 0; i < keys.length; i++) {
-    const k = keys[i]!;
-    const x = o[k];
-    const drop = x === undefined || typeof x === 'function' || typeof x === 'symbol';
-    const y = drop ? undefined : jsonEquivalent(x);
-    if (out === undefined && (drop || y !== x)) {
-      out = {};
-      for (let j = 0; j < i; j++) out[keys[j]!] = o[keys[j]!];
-    }
-    if (out !== undefined && !drop) out[k] = y;
-  }
-  return out ?? o;
-}
-
-const packr = new Packr({ useRecords: true, moreTypes: false });
 
 /**
  * A decode job's spool: the events the models take, split by model window (event time) into a file per window,
@@ -104,10 +64,7 @@ export class InputSpool {
       this.#made = true;
     }
     w.handle ??= await open(join(this.#tmp, `${start}.msgpack`), 'w');
-    const body = packr.pack(w.events);
-    const head = Buffer.allocUnsafe(4);
-    head.writeUInt32LE(body.length, 0);
-    await w.handle.writev([head, body]);
+    await writeFrame(w.handle, w.events);
     w.events = [];
   }
 
@@ -136,61 +93,15 @@ export class InputSpool {
   }
 }
 
-/** The frames of a spool file, each unpacked into its events. */
-async function* frames(path: string): AsyncGenerator<OdmEvent[]> {
-  const h = await open(path, 'r').catch((e: unknown) => {
-    throw SightlineError.from(e, 'SL_CLUSTER_PAYLOAD_EXPIRED', `spool file ${path} cannot be read (is cluster.shared_dir the same folder on every worker?)`, { stage: 'runtime' });
-  });
-  try {
-    const head = Buffer.alloc(4);
-    for (let pos = 0; ; ) {
-      const { bytesRead } = await h.read(head, 0, 4, pos);
-      if (bytesRead === 0) return;
-      const size = head.readUInt32LE(0);
-      const body = Buffer.allocUnsafe(size);
-      const got = bytesRead === 4 ? (await h.read(body, 0, size, pos + 4)).bytesRead : 0;
-      if (got !== size) throw new SightlineError('SL_CLUSTER_PAYLOAD_UNREADABLE', `spool file ${path} is truncated at byte ${pos}`, { stage: 'runtime' });
-      pos += 4 + size;
-      let events: unknown;
-      try {
-        events = new Packr({ useRecords: true, moreTypes: false }).unpack(body);
-      } catch (e) {
-        throw new SightlineError('SL_CLUSTER_PAYLOAD_UNREADABLE', `spool file ${path} has an unreadable frame at byte ${pos - 4 - size}: ${(e as Error).message}`, { stage: 'runtime', cause: e });
-      }
-      if (!Array.isArray(events)) throw new SightlineError('SL_CLUSTER_PAYLOAD_UNREADABLE', `spool file ${path} has a frame that is not a list of events`, { stage: 'runtime' });
-      yield events as OdmEvent[];
-    }
-  } finally {
-    await h.close();
-  }
-}
+const clusterFrameErrors: FrameErrors = {
+  missing: (path, cause) => SightlineError.from(cause, 'SL_CLUSTER_PAYLOAD_EXPIRED', `spool file ${path} cannot be read (is cluster.shared_dir the same folder on every worker?)`, { stage: 'runtime' }),
+  unreadable: (path, detail, cause) => new SightlineError('SL_CLUSTER_PAYLOAD_UNREADABLE', `spool file ${path} ${detail}`, { stage: 'runtime', ...(cause === undefined ? {} : { cause }) }),
+};
 
 /**
  * A model window over spool files, read in the order given (input order, as the LocalRunner spools them): only
  * the kinds the model takes, in batches of `batchSize`, as often as the model asks.
  */
 export function spooledWindowView(start: number, end: number, paths: readonly string[], count: number, kinds: readonly EventKind[], batchSize: number): ModelWindow {
-  const wanted = new Set(kinds);
-  return {
-    start,
-    end,
-    count,
-    async *batches() {
-      if (count === 0) return;
-      let batch: OdmEvent[] = [];
-      for (const path of paths) {
-        for await (const events of frames(path)) {
-          for (const e of events) {
-            if (!wanted.has(e.event_kind)) continue;
-            batch.push(e);
-            if (batch.length >= batchSize) {
-              yield batch;
-              batch = [];
-            }
-          }
-        }
-      }
-      if (batch.length > 0) yield batch;
-    },
-  };
+  return framedWindowView(start, end, paths, count, kinds, batchSize, clusterFrameErrors);
 }

@@ -22,6 +22,7 @@ import { FileDeadLetterStore, FileQuarantineStore } from '../file-stores.js';
 import { fileSource } from '../inputs/file-input.js';
 import { peekSource } from '../inputs/peek.js';
 import { PipelineStages } from '../pipeline-stages.js';
+import { BoundaryValidator } from '../validator.js';
 import { BlobStore } from './blob-store.js';
 import { decodeBatch, encodeBatch } from './batch-codec.js';
 import { connectRedis, waitForRedis } from './connection.js';
@@ -128,6 +129,8 @@ export class ClusterWorker {
   /** Delivery state per submission (its dead-letter and quarantine files), the few most recent kept open. */
   readonly #scoped = new Map<string, { stages: PipelineStages; close: () => Promise<void> }>();
   #closed = false;
+  /** One validator for the process, so `validate: sample` samples the worker's events, not each job's. */
+  readonly #validator: BoundaryValidator;
   #reconcile: NodeJS.Timeout | undefined;
 
   constructor(o: ClusterWorkerOptions) {
@@ -135,6 +138,7 @@ export class ClusterWorker {
     this.#spec = o.spec;
     this.#logger = o.logger;
     this.#hash = configHash(o.spec, o.overrides ?? {});
+    this.#validator = new BoundaryValidator(o.spec.validate);
   }
 
   get id(): string {
@@ -175,7 +179,7 @@ export class ClusterWorker {
         deadLetter,
         ...(this.#o.pluginSearchDirs === undefined ? {} : { pluginSearchDirs: this.#o.pluginSearchDirs }),
       });
-      this.#stages = new PipelineStages({ spec, pipeline: this.#pipeline, logger: this.#logger, quarantine, deadLetter });
+      this.#stages = new PipelineStages({ spec, pipeline: this.#pipeline, logger: this.#logger, quarantine, deadLetter, validator: this.#validator });
       for (const s of this.#pipeline.sinks) this.#queues.set(s.spec.name, new Queue(sinkQueue(s.spec.name), { connection, prefix: keys.prefix }));
     }
 
@@ -230,6 +234,7 @@ export class ClusterWorker {
     for (const w of this.#workers) {
       w.on('error', (e) => this.#logger.error(`worker ${w.name}: ${describeCause(e)}`));
       w.on('failed', (job, e) => this.#logger.warn(`${w.name} job ${job?.id ?? '?'} failed (attempt ${job?.attemptsMade ?? '?'}): ${e.message}`));
+      w.on('completed', (job) => this.#logger.debug(`${w.name} job ${job.id ?? '?'} (${job.name}) done in ${job.finishedOn !== undefined && job.processedOn !== undefined ? job.finishedOn - job.processedOn : '?'} ms`));
     }
     await Promise.all(this.#workers.map((w) => w.waitUntilReady()));
     this.#logger.info(`worker ${this.#id} runs ${stages.join(', ')} for pipeline "${spec.name}" (config ${this.#hash})`);
@@ -253,7 +258,7 @@ export class ClusterWorker {
     const qdir = join(dir, 'quarantine', `decode-${d.index}`);
     await rm(qdir, { recursive: true, force: true }); // a retried attempt starts its record afresh
     const quarantine = new FileQuarantineStore(qdir);
-    const st = new PipelineStages({ spec, pipeline: this.#pipeline!, logger: this.#logger, quarantine, deadLetter: new FileDeadLetterStore(join(dir, 'dead-letter', `decode-${d.index}`)) });
+    const st = new PipelineStages({ spec, pipeline: this.#pipeline!, logger: this.#logger, quarantine, deadLetter: new FileDeadLetterStore(join(dir, 'dead-letter', `decode-${d.index}`)), validator: this.#validator });
     const source = d.input.upload === true ? uploadedSource(d.input.name, d.submission, d.index, blobs, redis, keys) : await fileSource(d.input.path!);
     const result: { -readonly [K in keyof DecodeResult]: DecodeResult[K] } = { index: d.index, name: d.input.name, decoder: undefined, bytes: 0, events: 0, issues: 0, batches: 0, spooled: 0 };
     const counted: InputSource = {
@@ -342,7 +347,7 @@ export class ClusterWorker {
       const deadLetter = new FileDeadLetterStore(join(dir, 'dead-letter', this.#id));
       const quarantine = new FileQuarantineStore(join(dir, 'quarantine', `sink-${this.#id}`));
       scoped = {
-        stages: new PipelineStages({ spec: this.#spec, pipeline: this.#pipeline!, logger: this.#logger, quarantine, deadLetter }),
+        stages: new PipelineStages({ spec: this.#spec, pipeline: this.#pipeline!, logger: this.#logger, quarantine, deadLetter, validator: this.#validator }),
         close: async () => {
           await deadLetter.close();
           await quarantine.close();
