@@ -15,6 +15,7 @@ import { loadPipelineFile } from '@sightline/core';
 import { StreamLogger, connectRedis, obliterate } from '@sightline/runtime';
 import { simulate } from '@sightline/simulator';
 
+// Run as users run it (`sightline …`, `npx sightline …`): the executable, so its `#!` line's node flags apply.
 const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'bin.js');
 const HOSTS = Number(process.env.SIGHTLINE_BENCH_HOSTS ?? 120);
 const ROTATE_MS = Number(process.env.SIGHTLINE_BENCH_ROTATE_MIN ?? 60) * 60_000;
@@ -88,7 +89,7 @@ function timed(args) {
   const out = join(dir, `time-${process.hrtime.bigint()}.txt`);
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const p = spawn('/usr/bin/time', ['-f', '%U %S %M', '-o', out, process.execPath, BIN, ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn('/usr/bin/time', ['-f', '%U %S %M', '-o', out, BIN, ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
     let text = '';
     p.stdout.on('data', (d) => (text += d));
     p.stderr.on('data', (d) => (text += d));
@@ -132,7 +133,7 @@ async function local() {
   await clearTemplates();
   const r0 = cpuOf(redisPid);
   const t0 = performance.now();
-  const p = spawn(process.execPath, [BIN, 'run', pipeline, '--quiet'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  const p = spawn(BIN, ['run', pipeline, '--quiet'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
   let logs = '';
   p.stderr.on('data', (d) => (logs += d));
   // Sampled until it exits: the whole process, and its main thread (decode, enrich, sinks, spooling, reading
@@ -157,7 +158,7 @@ async function cluster(workers) {
   rmSync(join(dir, 'shared'), { recursive: true, force: true });
   const procs = [];
   for (let w = 0; w < workers; w++) {
-    const p = spawn(process.execPath, [BIN, 'worker', pipeline, '--log-level', 'warn'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    const p = spawn(BIN, ['worker', pipeline, '--log-level', 'warn'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
     let logs = '';
     await new Promise((resolve, reject) => {
       p.stderr.on('data', (d) => ((logs += d), logs.includes('Ctrl-C to stop') && resolve()));
