@@ -17,8 +17,10 @@ interface Proc {
   readonly exited: Promise<number | null>;
 }
 
+// Workers start as users start them: the executable itself, so the node flags of its #! line apply (model jobs'
+// worker threads must cope with them).
 function worker(pipeline: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<Proc> {
-  const proc = spawn(process.execPath, [BIN, 'worker', pipeline, '--log-level', 'warn', ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(BIN, ['worker', pipeline, '--log-level', 'warn', ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const p: Proc = { proc, logs: '', exited: new Promise((r) => proc.once('exit', (code) => r(code))) };
   proc.stdout!.on('data', (d: Buffer) => (p.logs += d.toString()));
   proc.stderr!.on('data', (d: Buffer) => (p.logs += d.toString()));

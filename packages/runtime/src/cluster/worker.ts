@@ -109,6 +109,31 @@ function asJobError(e: unknown): Error {
 }
 
 /**
+ * Options of the model jobs' worker threads. BullMQ starts them with the process's `execArgv`, but a worker
+ * thread refuses V8 heap flags there (ERR_WORKER_INVALID_EXEC_ARGV): `sightline` itself starts with
+ * `--max-semi-space-size`, and users add `--max-old-space-size`. Those become the thread's resource limits.
+ */
+export function modelThreadOptions(execArgv: readonly string[]): { execArgv: string[]; resourceLimits: { maxYoungGenerationSizeMb?: number; maxOldGenerationSizeMb?: number } } {
+  const heap = /^--(max-semi-space-size|max-old-space-size|max_semi_space_size|max_old_space_size)(?:=(\d+))?$/;
+  const resourceLimits: { maxYoungGenerationSizeMb?: number; maxOldGenerationSizeMb?: number } = {};
+  const kept: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const m = heap.exec(execArgv[i]!);
+    if (m === null) {
+      kept.push(execArgv[i]!);
+      continue;
+    }
+    // `--flag=N` or `--flag N`
+    const value = Number(m[2] ?? execArgv[++i]);
+    if (!Number.isFinite(value) || value <= 0) continue;
+    // V8's young generation is three semi-spaces (two for copying, one for new large objects).
+    if (m[1]!.includes('semi')) resourceLimits.maxYoungGenerationSizeMb = 3 * value;
+    else resourceLimits.maxOldGenerationSizeMb = value;
+  }
+  return { execArgv: kept, resourceLimits };
+}
+
+/**
  * A worker process: BullMQ workers for the stages it runs (decode, one queue per sink, model), all built from the
  * same pipeline file as `sightline submit` and the LocalRunner. Decode jobs decode and enrich an input and hand
  * batches to the sink queues by reference; sink jobs deliver them (rate-limited per sink); window jobs fit,
@@ -224,7 +249,7 @@ export class ClusterWorker {
       } else {
         process.env[WORKER_ENV] = JSON.stringify(env);
         const processor = fileURLToPath(new URL('../../dist/cluster/window-processor.js', import.meta.url));
-        w = new Worker(MODEL_QUEUE, processor, { ...common, concurrency, useWorkerThreads: true });
+        w = new Worker(MODEL_QUEUE, processor, { ...common, concurrency, useWorkerThreads: true, workerThreadsOptions: modelThreadOptions(process.execArgv) });
       }
       w.on('completed', (job) => {
         if (job.name === 'window') void redis.hset(keys.submission(job.data.submission), { state: 'modelled', modelled: Date.now() });
