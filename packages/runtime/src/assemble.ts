@@ -54,6 +54,11 @@ export interface AssembleOptions {
   readonly parent?: Container;
   /** Folders to search for plugin packages (default: the pipeline's folder and the working directory). */
   readonly pluginSearchDirs?: readonly string[];
+  /**
+   * Only the steps this accepts are checked and started (default: all). A BullMQ model job starts only its model,
+   * a window job only the models and sinks: an enricher's feeds are not loaded where no event is enriched.
+   */
+  readonly only?: (step: StepSpec) => boolean;
 }
 
 const SECTION_KIND = { decoders: 'decoder', enrichers: 'enricher', models: 'model', sinks: 'sink' } as const;
@@ -140,7 +145,7 @@ export interface PreparedStep {
  */
 export async function preparePipeline(
   spec: PipelineSpec,
-  options: Pick<AssembleOptions, 'registry' | 'pluginSearchDirs'>,
+  options: Pick<AssembleOptions, 'registry' | 'pluginSearchDirs' | 'only'>,
 ): Promise<PreparedStep[]> {
   const searchDirs = options.pluginSearchDirs ?? [spec.baseDir, process.cwd()];
   await loadConfiguredPlugins(spec, options.registry, searchDirs);
@@ -160,7 +165,7 @@ export async function preparePipeline(
       throw new SightlineError('SL_CONFIG_INVALID', `${at(spec, `inputs[${input.index}].decoder`)}: no decoder is named "${input.decoder}" (available: ${[...stepNames].join(', ') || 'none'})`, { stage: 'config' });
     }
   }
-  const all: StepSpec[] = [...decoderSteps, ...spec.enrichers, ...spec.models, ...spec.sinks];
+  const all: StepSpec[] = [...decoderSteps, ...spec.enrichers, ...spec.models, ...spec.sinks].filter((step) => options.only?.(step) ?? true);
   const manifests = new Map<StepSpec, PluginManifest>();
   for (const step of all) manifests.set(step, await resolveManifest(step, spec, options.registry, searchDirs));
 

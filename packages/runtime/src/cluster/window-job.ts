@@ -2,7 +2,7 @@ import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promise
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Queue, WaitingChildrenError } from 'bullmq';
-import { type EventKind, type Logger, type OdmEvent, type PipelineSpec, type PluginRegistry, SightlineError, loadPipelineFile } from '@sightline/core';
+import { type EventKind, type Logger, type OdmEvent, type PipelineSpec, type PluginRegistry, SightlineError, type StepSpec, loadPipelineFile } from '@sightline/core';
 import { type AssembledPipeline, assemblePipeline } from '../assemble.js';
 import { FileDeadLetterStore, FileQuarantineStore } from '../file-stores.js';
 import { type ModelReport, PipelineStages } from '../pipeline-stages.js';
@@ -125,8 +125,8 @@ interface Loaded {
   close(): Promise<void>;
 }
 
-/** Loads the pipeline for a window or model job (its own run folder and quarantine). */
-async function load(data: { submission: string; configHash: string }, env: WorkerEnvironment, logger: Logger, part: string, runDir: string): Promise<Loaded> {
+/** Loads the pipeline for a window or model job (its own run folder and quarantine), only the steps it needs. */
+async function load(data: { submission: string; configHash: string }, env: WorkerEnvironment, logger: Logger, part: string, runDir: string, only: (step: StepSpec) => boolean): Promise<Loaded> {
   const spec = loadPipelineFile(env.pipelineFile, { overrides: env.overrides });
   const hash = configHash(spec, env.overrides);
   if (data.configHash !== hash) {
@@ -140,7 +140,7 @@ async function load(data: { submission: string; configHash: string }, env: Worke
   const deadLetter = new FileDeadLetterStore(join(dir, 'dead-letter', `${part}-${env.workerId}`));
   await mkdir(join(dir, runDir), { recursive: true });
   const controller = new AbortController();
-  const pipeline = await assemblePipeline(spec, { registry, logger, runDir: join(dir, runDir), signal: controller.signal, quarantine, deadLetter, pluginSearchDirs: env.pluginSearchDirs });
+  const pipeline = await assemblePipeline(spec, { registry, logger, runDir: join(dir, runDir), signal: controller.signal, quarantine, deadLetter, pluginSearchDirs: env.pluginSearchDirs, only });
   const st = new PipelineStages({ spec, pipeline, logger, quarantine, deadLetter });
   return {
     spec,
@@ -225,7 +225,8 @@ async function deliverWindow(
   env: WorkerEnvironment,
   logger: Logger,
 ): Promise<WindowResult> {
-  const l = await load(data, env, logger, 'window', 'run');
+  // The alerts' delivery needs the sinks, and the models for their names and kinds; no decoder or enricher.
+  const l = await load(data, env, logger, 'window', 'run', (step) => step.section === 'models' || step.section === 'sinks');
   try {
     const { spec, dir, pipeline, st } = l;
     const failedInputs = Object.entries(failures)
@@ -287,10 +288,10 @@ async function deliverWindow(
 
 /** One model on every window of a submission, in time order; its reports and ranked alerts go to a file. */
 async function runModelJob(data: ModelJobData, env: WorkerEnvironment, logger: Logger): Promise<ModelJobResult> {
-  const l = await load(data, env, logger, `model-${data.model}`, join('models', `run-${data.model}`));
+  const l = await load(data, env, logger, `model-${data.model}`, join('models', `run-${data.model}`), (step) => step.section === 'models' && step.index === data.model);
   try {
     const { spec, dir, pipeline, st } = l;
-    const m = pipeline.models[data.model];
+    const m = pipeline.models[0];
     if (m === undefined || m.spec.name !== data.step) throw new SightlineError('SL_CLUSTER_CONFIG_MISMATCH', `model job ${data.model} is for step "${data.step}", which this pipeline does not have there`, { stage: 'runtime' });
     const ratings = await new RatingsStore(join(spec.stateDir, 'feedback', 'ratings.ndjson')).list();
     const size = spec.window.sizeMs;
