@@ -23,6 +23,10 @@ import { PartFile, freePartPath } from './part-file.js';
 
 const FATAL_ERRNO = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'EISDIR', 'ENAMETOOLONG', 'ELOOP', 'EEXIST']);
 
+/** The line buffer's first size, and the most it keeps between groups (a bigger one is let go after use). */
+const OUT_INITIAL = 64 * 1024;
+const OUT_KEEP = 16 * 1024 * 1024;
+
 interface Writer {
   readonly key: string;
   readonly base: string;
@@ -68,6 +72,8 @@ export class FileSink implements Sink {
   readonly #header: boolean;
   readonly #ext: string;
   #closed = false;
+  /** Where lines are encoded before they are appended; grows to the largest chunk written. */
+  #out: Buffer = Buffer.allocUnsafeSlow(OUT_INITIAL);
   /** Writes, flushes and close run one at a time (several batches may be delivered at once). */
   #queue: Promise<unknown> = Promise.resolve();
 
@@ -154,13 +160,27 @@ export class FileSink implements Sink {
     return this.#c.gzip ? gzipSync(b) : b;
   }
 
-  #line(w: Writer, e: OdmEvent): string {
-    if (w.columns === undefined) return `${JSON.stringify(e)}\n`;
-    return csvLine(
+  /**
+   * Encodes one event's line into the buffer at `at` and returns where it ends. The NDJSON newline is written as a
+   * byte rather than appended to the text, which would make V8 flatten a two-part string (a copy) before encoding.
+   */
+  #writeLine(w: Writer, e: OdmEvent, at: number): number {
+    if (w.columns === undefined) {
+      const json = JSON.stringify(e) as string | undefined; // undefined only if a toJSON says so: written as before
+      const text = typeof json === 'string' ? json : String(json);
+      // A UTF-16 code unit never takes more than 3 bytes in UTF-8, so this much room always holds the line.
+      if (this.#out.length - at < text.length * 3 + 1) this.#grow(at, text.length * 3 + 1);
+      const end = at + this.#out.write(text, at, 'utf8');
+      this.#out[end] = 0x0a;
+      return end + 1;
+    }
+    const line = csvLine(
       w.columns.map((c) => c.get(e)),
       this.#delimiter,
       this.#c.escape_formulas,
     );
+    if (this.#out.length - at < line.length * 3) this.#grow(at, line.length * 3);
+    return at + this.#out.write(line, at, 'utf8');
   }
 
   #serial<T>(fn: () => Promise<T>): Promise<T> {
@@ -211,32 +231,45 @@ export class FileSink implements Sink {
     return { status: 'partial', failed };
   }
 
-  /** Appends events to a writer, starting new parts when a size or count limit would be passed. */
+  /**
+   * Appends events to a writer, starting new parts when a size or count limit would be passed. Lines are
+   * encoded straight into one reused buffer: `Buffer.write` gives each line's byte count (for `max_bytes`) without
+   * a second UTF-8 pass, and no joined string nor per-chunk copy is made. The chunks, and so the file bytes and
+   * the gzip members, are the same as when the lines were joined: one append per part touched by the group.
+   */
   async #appendGroup(w: Writer, events: readonly OdmEvent[], indexes: readonly number[]): Promise<void> {
     const maxEvents = this.#c.rotate.max_events;
     const maxBytes = this.#maxBytes;
-    let parts: string[] = [];
-    let pendingBytes = 0;
-    const flushChunk = async (): Promise<void> => {
-      if (parts.length === 0) return;
-      await w.file.append(this.#encode(parts.join('')), parts.length);
-      parts = [];
-      pendingBytes = 0;
-    };
+    let pending = 0; // lines in the chunk
+    let end = 0; // bytes of the chunk in the buffer
     for (const i of indexes) {
-      const line = this.#line(w, events[i]!);
-      const lineBytes = maxBytes === undefined ? 0 : Buffer.byteLength(line);
-      const count = w.file.events + parts.length;
-      const full =
-        (maxEvents !== undefined && count >= maxEvents) || (maxBytes !== undefined && count > 0 && w.file.bytes + pendingBytes + lineBytes > maxBytes);
+      const lineEnd = this.#writeLine(w, events[i]!, end);
+      const count = w.file.events + pending;
+      const full = (maxEvents !== undefined && count >= maxEvents) || (maxBytes !== undefined && count > 0 && w.file.bytes + lineEnd > maxBytes);
       if (full) {
-        await flushChunk();
+        if (pending > 0) await w.file.append(this.#chunk(end), pending);
         await this.#rotate(w);
-      }
-      parts.push(line);
-      pendingBytes += lineBytes;
+        this.#out.copyWithin(0, end, lineEnd);
+        pending = 0;
+        end = lineEnd - end;
+      } else end = lineEnd;
+      pending++;
     }
-    await flushChunk();
+    if (pending > 0) await w.file.append(this.#chunk(end), pending);
+    if (this.#out.length > OUT_KEEP) this.#out = Buffer.allocUnsafeSlow(OUT_INITIAL); // after an unusually big group
+  }
+
+  /** The chunk's bytes, ready to append: a view of the buffer (appends are awaited before it is reused) or gzip. */
+  #chunk(end: number): Uint8Array {
+    const bytes = this.#out.subarray(0, end);
+    return this.#c.gzip ? gzipSync(bytes) : bytes;
+  }
+
+  /** Makes room for `need` more bytes after the first `used` bytes of the buffer, keeping them. */
+  #grow(used: number, need: number): void {
+    const next = Buffer.allocUnsafeSlow(Math.max(this.#out.length * 2, used + need));
+    this.#out.copy(next, 0, 0, used);
+    this.#out = next;
   }
 
   flush(): Promise<void> {
