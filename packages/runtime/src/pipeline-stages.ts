@@ -227,7 +227,20 @@ export class PipelineStages {
     return new Set(this.pipeline.models.flatMap((m) => m.instance.kinds));
   }
 
-  /** Counts and delivers a model's ranked alerts for a window (what `runWindow` does after `rankModel`). */
+  /**
+   * One model on one window: warm start from its last state, fit, persist the state, score every event, keep
+   * the top N per kind (memory bounded by N whatever the window), and deliver them as alerts with their score
+   * block. Failures are reported and quarantined; the window's events were delivered already.
+   */
+  async runModel(m: Step<'model', PipelineSpec['models'][number]>, w: SpooledWindow, ratings: readonly Rating[]): Promise<ModelReport> {
+    const { report, alerts } = await this.rankModel(m, w, ratings);
+    // Nothing to deliver when the window had none of its kinds, or fitting or scoring failed (reported already).
+    if (report.error !== undefined || report.state === undefined) return report;
+    await this.deliverAlerts(m.spec.name, w, alerts, report.scored);
+    return report;
+  }
+
+  /** Counts and delivers a model's ranked alerts for a window (what `runModel` does after `rankModel`). */
   async deliverAlerts(step: string, w: { readonly start: number; readonly end: number }, alerts: readonly OdmEvent[], scored: number): Promise<void> {
     this.counts.alerts += alerts.length;
     await this.deliver('alerts', alerts);
@@ -235,10 +248,9 @@ export class PipelineStages {
   }
 
   /**
-   * One model on one window: warm start from its last state, fit, persist the state, score every event, keep
-   * the top N per kind (memory bounded by N whatever the window), and check the alerts, without delivering them.
-   * Failures are reported and quarantined; the window's events were delivered already. The BullMQ runner fits
-   * different models of a window on different workers this way and delivers their alerts in model order.
+   * The first half of `runModel`: fit (warm start, state persisted), score, rank and check the alerts, without
+   * delivering them. The BullMQ runner fits different models of a window on different workers this way and
+   * delivers their alerts in the model order `runModel` would.
    */
   async rankModel(m: Step<'model', PipelineSpec['models'][number]>, w: SpooledWindow, ratings: readonly Rating[]): Promise<{ report: ModelReport; alerts: OdmEvent[] }> {
     const model = m.instance;
@@ -337,23 +349,11 @@ export class PipelineStages {
     return { report: { ...base, scored, alerts: alerts.length, state: statePath, ...(reportPath === undefined ? {} : { report: reportPath }), fitSeconds: (t1 - t0) / 1000, scoreSeconds: (t2 - t1) / 1000, top }, alerts };
   }
 
-  /**
-   * Runs every model on a sealed window and flushes the sinks. The models fit and score at the same time (each
-   * reads the spool on its own): one model's work on the main thread fills the time another waits for its
-   * worker threads (the LDA's sweeps). Their alerts are then delivered one model after another, in the
-   * pipeline's model order, as the BullMQ runner delivers them too.
-   */
+  /** Runs every model on a sealed window and flushes the sinks. */
   async runWindow(w: WindowSpool, ratings: readonly Rating[]): Promise<WindowReport> {
     await w.seal();
-    const ranked = await Promise.allSettled(this.pipeline.models.map((m) => this.rankModel(m, w, ratings)));
-    const failed = ranked.find((r) => r.status === 'rejected');
-    if (failed !== undefined) throw failed.reason;
     const models: ModelReport[] = [];
-    for (let i = 0; i < ranked.length; i++) {
-      const { report, alerts } = (ranked[i] as PromiseFulfilledResult<{ report: ModelReport; alerts: OdmEvent[] }>).value;
-      if (report.error === undefined && report.state !== undefined) await this.deliverAlerts(this.pipeline.models[i]!.spec.name, w, alerts, report.scored);
-      models.push(report);
-    }
+    for (const m of this.pipeline.models) models.push(await this.runModel(m, w, ratings));
     for (const s of this.pipeline.sinks) await s.instance.flush?.();
     return { start: new Date(w.start).toISOString(), end: new Date(w.end).toISOString(), events: w.total, models };
   }

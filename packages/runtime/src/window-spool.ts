@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { type EventKind, type ModelWindow, type OdmEvent, SightlineError } from '@sightline/core';
 import { FRAME_EVENTS, type FrameErrors, framedWindowView, jsonEquivalent, writeFrame } from './spool-frames.js';
 
-/** A model window whose events were spooled: what `PipelineStages.rankModel` needs of it. */
+/** A model window whose events were spooled: what `PipelineStages.runModel` needs of it. */
 export interface SpooledWindow {
   readonly start: number;
   readonly end: number;
