@@ -54,12 +54,6 @@ function fold(i: number, v: number): void {
   lanes[k] = h;
 }
 
-/** `fold` on a lane held in a local: `h` mixed with `v`, then `next` (the following lane) added. */
-function mix(h: number, v: number, next: number): number {
-  h ^= Math.imul(rotl(Math.imul(v, 0xcc9e2d51), 15), 0x1b873593);
-  return (Math.imul(rotl(h, 13), 5) + 0xe6546b64 + next) | 0;
-}
-
 export interface IdentityParts {
   readonly bytes: Uint8Array;
   readonly start: number;
@@ -81,6 +75,17 @@ export interface IdentityParts {
 // A view of the last message buffer, for reading its bytes four at a time (buffers change once per input chunk).
 let viewOf: Uint8Array | undefined;
 let view: DataView = new DataView(new ArrayBuffer(0));
+
+/** The little-endian word at `i` of the bytes before `end` (1 to 4 of them; the rest read as zero). */
+function tailWord(bytes: Uint8Array, dv: DataView, i: number, end: number): number {
+  const k = end - i;
+  if (k >= 4) return dv.getInt32(i, true);
+  if (i + 4 <= bytes.length) return dv.getInt32(i, true) & ((1 << (k << 3)) - 1);
+  let w = bytes[i]!;
+  if (k > 1) w |= bytes[i + 1]! << 8;
+  if (k > 2) w |= bytes[i + 2]! << 16;
+  return w;
+}
 
 const C1 = 0x239b961b;
 const C2 = 0xab0e9789;
@@ -116,17 +121,12 @@ export function dnsEventId(x: IdentityParts): string {
   }
   const tail = length & 15;
   if (tail > 0) {
-    let k1 = 0;
-    let k2 = 0;
-    let k3 = 0;
-    let k4 = 0;
-    for (let j = 0; j < tail; j++) {
-      const v = bytes[blocks + j]! << ((j & 3) * 8);
-      if (j < 4) k1 ^= v;
-      else if (j < 8) k2 ^= v;
-      else if (j < 12) k3 ^= v;
-      else k4 ^= v;
-    }
+    // The tail's words, zero-filled past the message (`tailWord`: one load each rather than a loop over the bytes).
+    const end = x.end;
+    const k1 = tailWord(bytes, dv, blocks, end);
+    const k2 = tail > 4 ? tailWord(bytes, dv, blocks + 4, end) : 0;
+    const k3 = tail > 8 ? tailWord(bytes, dv, blocks + 8, end) : 0;
+    const k4 = tail > 12 ? tailWord(bytes, dv, blocks + 12, end) : 0;
     if (tail > 12) h4 ^= Math.imul(rotl(Math.imul(k4, C4), 18), C1);
     if (tail > 8) h3 ^= Math.imul(rotl(Math.imul(k3, C3), 17), C4);
     if (tail > 4) h2 ^= Math.imul(rotl(Math.imul(k2, C2), 16), C3);
@@ -140,30 +140,70 @@ export function dnsEventId(x: IdentityParts): string {
   h2 = (h2 + h1) | 0;
   h3 = (h3 + h1) | 0;
   h4 = (h4 + h1) | 0;
-  h1 = fmix(h1);
-  h2 = fmix(h2);
-  h3 = fmix(h3);
-  h4 = fmix(h4);
+  h1 ^= h1 >>> 16;
+  h1 = Math.imul(h1, 0x85ebca6b);
+  h1 ^= h1 >>> 13;
+  h1 = Math.imul(h1, 0xc2b2ae35);
+  h1 ^= h1 >>> 16;
+  h2 ^= h2 >>> 16;
+  h2 = Math.imul(h2, 0x85ebca6b);
+  h2 ^= h2 >>> 13;
+  h2 = Math.imul(h2, 0xc2b2ae35);
+  h2 ^= h2 >>> 16;
+  h3 ^= h3 >>> 16;
+  h3 = Math.imul(h3, 0x85ebca6b);
+  h3 ^= h3 >>> 13;
+  h3 = Math.imul(h3, 0xc2b2ae35);
+  h3 ^= h3 >>> 16;
+  h4 ^= h4 >>> 16;
+  h4 = Math.imul(h4, 0x85ebca6b);
+  h4 ^= h4 >>> 13;
+  h4 = Math.imul(h4, 0xc2b2ae35);
+  h4 ^= h4 >>> 16;
   h1 = (h1 + h2 + h3 + h4) | 0;
   h2 = (h2 + h1) | 0;
   h3 = (h3 + h1) | 0;
   h4 = (h4 + h1) | 0;
   // The murmur3 lanes are done; the rest of the identity is folded in, lane i & 3 for part i (each fold reads the
-  // following lane as it stands then).
+  // following lane as it stands then). The block steps and `fmix` are written out in this function: TurboFan inlined
+  // only one or two of its nineteen helper calls (its inlining budget), and a call cost more than the step.
   const pk = x.packet;
   const sk = x.srcKey ?? -1;
   const dk = x.dstKey ?? -1;
-  h1 = mix(h1, sk === -1 ? strHash(x.src) : sk, h2);
-  h2 = mix(h2, dk === -1 ? strHash(x.dst) : dk, h3);
-  h3 = mix(h3, ((x.srcPort << 16) | x.dstPort) >>> 0, h4);
-  h4 = mix(h4, x.proto, h1);
-  h1 = mix(h1, pk.originalLength, h2);
-  h2 = mix(h2, pk.seconds >>> 0, h3);
-  h3 = mix(h3, Math.floor(pk.seconds / 4294967296), h4);
-  h4 = mix(h4, pk.nanos, h1);
-  h1 = mix(h1, pk.index >>> 0, h2);
-  h2 = mix(h2, Math.floor(pk.index / 4294967296), h3);
-  h3 = mix(h3, x.ordinal, h4);
+  let k: number;
+  k = Math.imul(sk === -1 ? strHash(x.src) : sk, 0xcc9e2d51);
+  h1 ^= Math.imul((k << 15) | (k >>> 17), 0x1b873593);
+  h1 = (Math.imul((h1 << 13) | (h1 >>> 19), 5) + 0xe6546b64 + h2) | 0;
+  k = Math.imul(dk === -1 ? strHash(x.dst) : dk, 0xcc9e2d51);
+  h2 ^= Math.imul((k << 15) | (k >>> 17), 0x1b873593);
+  h2 = (Math.imul((h2 << 13) | (h2 >>> 19), 5) + 0xe6546b64 + h3) | 0;
+  k = Math.imul(((x.srcPort << 16) | x.dstPort) >>> 0, 0xcc9e2d51);
+  h3 ^= Math.imul((k << 15) | (k >>> 17), 0x1b873593);
+  h3 = (Math.imul((h3 << 13) | (h3 >>> 19), 5) + 0xe6546b64 + h4) | 0;
+  k = Math.imul(x.proto, 0xcc9e2d51);
+  h4 ^= Math.imul((k << 15) | (k >>> 17), 0x1b873593);
+  h4 = (Math.imul((h4 << 13) | (h4 >>> 19), 5) + 0xe6546b64 + h1) | 0;
+  k = Math.imul(pk.originalLength, 0xcc9e2d51);
+  h1 ^= Math.imul((k << 15) | (k >>> 17), 0x1b873593);
+  h1 = (Math.imul((h1 << 13) | (h1 >>> 19), 5) + 0xe6546b64 + h2) | 0;
+  k = Math.imul(pk.seconds >>> 0, 0xcc9e2d51);
+  h2 ^= Math.imul((k << 15) | (k >>> 17), 0x1b873593);
+  h2 = (Math.imul((h2 << 13) | (h2 >>> 19), 5) + 0xe6546b64 + h3) | 0;
+  k = Math.imul(Math.floor(pk.seconds / 4294967296), 0xcc9e2d51);
+  h3 ^= Math.imul((k << 15) | (k >>> 17), 0x1b873593);
+  h3 = (Math.imul((h3 << 13) | (h3 >>> 19), 5) + 0xe6546b64 + h4) | 0;
+  k = Math.imul(pk.nanos, 0xcc9e2d51);
+  h4 ^= Math.imul((k << 15) | (k >>> 17), 0x1b873593);
+  h4 = (Math.imul((h4 << 13) | (h4 >>> 19), 5) + 0xe6546b64 + h1) | 0;
+  k = Math.imul(pk.index >>> 0, 0xcc9e2d51);
+  h1 ^= Math.imul((k << 15) | (k >>> 17), 0x1b873593);
+  h1 = (Math.imul((h1 << 13) | (h1 >>> 19), 5) + 0xe6546b64 + h2) | 0;
+  k = Math.imul(Math.floor(pk.index / 4294967296), 0xcc9e2d51);
+  h2 ^= Math.imul((k << 15) | (k >>> 17), 0x1b873593);
+  h2 = (Math.imul((h2 << 13) | (h2 >>> 19), 5) + 0xe6546b64 + h3) | 0;
+  k = Math.imul(x.ordinal, 0xcc9e2d51);
+  h3 ^= Math.imul((k << 15) | (k >>> 17), 0x1b873593);
+  h3 = (Math.imul((h3 << 13) | (h3 >>> 19), 5) + 0xe6546b64 + h4) | 0;
   h1 ^= 11;
   h2 ^= 11;
   h3 ^= 11;
@@ -172,10 +212,26 @@ export function dnsEventId(x: IdentityParts): string {
   h2 = (h2 + h1) | 0;
   h3 = (h3 + h1) | 0;
   h4 = (h4 + h1) | 0;
-  h1 = fmix(h1);
-  h2 = fmix(h2);
-  h3 = fmix(h3);
-  h4 = fmix(h4);
+  h1 ^= h1 >>> 16;
+  h1 = Math.imul(h1, 0x85ebca6b);
+  h1 ^= h1 >>> 13;
+  h1 = Math.imul(h1, 0xc2b2ae35);
+  h1 ^= h1 >>> 16;
+  h2 ^= h2 >>> 16;
+  h2 = Math.imul(h2, 0x85ebca6b);
+  h2 ^= h2 >>> 13;
+  h2 = Math.imul(h2, 0xc2b2ae35);
+  h2 ^= h2 >>> 16;
+  h3 ^= h3 >>> 16;
+  h3 = Math.imul(h3, 0x85ebca6b);
+  h3 ^= h3 >>> 13;
+  h3 = Math.imul(h3, 0xc2b2ae35);
+  h3 ^= h3 >>> 16;
+  h4 ^= h4 >>> 16;
+  h4 = Math.imul(h4, 0x85ebca6b);
+  h4 ^= h4 >>> 13;
+  h4 = Math.imul(h4, 0xc2b2ae35);
+  h4 ^= h4 >>> 16;
   h1 = (h1 + h2 + h3 + h4) | 0;
   return hex4(h1 >>> 0, (h2 + h1) >>> 0, (h3 + h1) >>> 0, (h4 + h1) >>> 0);
 }
