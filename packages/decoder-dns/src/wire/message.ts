@@ -71,8 +71,10 @@ export function questionsOf(m: DnsMessage): DnsQuestion[] {
 
 const SECTION_NAMES = ['answer', 'authority', 'additional'] as const;
 
-// The smallest record: a one-byte name (the root) and the 10 bytes of type, class, TTL and data length.
-const MIN_RECORD = 11;
+// A section's records are gathered here, then copied into an array of their exact number (a list grown by push
+// would take room for 17).
+const gathered: DnsRecord[] = [];
+const EMPTY_RECORD: DnsRecord = { name: '', type: 0, class: 0, ttl: 0, data: '' };
 
 /**
  * Decodes the DNS message in `buf[start, end)`. Returns undefined when it is shorter than a header (nothing to
@@ -138,11 +140,6 @@ export function parseMessage(buf: Uint8Array, start = 0, end = buf.length, optio
     const count = s === 0 ? msg.ancount : s === 1 ? msg.nscount : msg.arcount;
     let n = 0;
     let optAt = -1;
-    // The section's list, made at its final size when the message is well formed: the count is trusted only as far
-    // as the bytes left could hold that many records (each takes MIN_RECORD bytes at least, so every record read
-    // has its place), and the list is cut to what was read (a record cut short, the OPT record left out).
-    const room = count === 0 ? 0 : Math.min(count, ((end - p) / MIN_RECORD) | 0);
-    const list: DnsRecord[] | undefined = room === 0 ? undefined : new Array<DnsRecord>(room);
     for (let i = 0; i < count; i++) {
       let next: number;
       let owner: string;
@@ -192,14 +189,15 @@ export function parseMessage(buf: Uint8Array, start = 0, end = buf.length, optio
         noteProblem(msg, `${SECTION_NAMES[s]} record ${i + 1} (${typeName(type)}): ${rdataError}`, rd - b);
         data = genericRdata(m, rd, rd + rdlen);
       }
-      list![n++] = { name: owner, type, class: cls & classMask, ttl, data }; // (a record read means room > n)
+      gathered[n++] = { name: owner, type, class: cls & classMask, ttl, data };
     }
     if (optAt >= 0) msg.optIndex = optAt;
-    if (list !== undefined && n > 0) {
-      if (n < list.length) list.length = n;
+    if (n > 0) {
+      const list = n === 1 ? [gathered[0]!] : gathered.slice(0, n);
       if (s === 0) msg.answers = list;
       else if (s === 1) msg.authorities = list;
       else msg.additionals = list;
+      for (let i = 0; i < n; i++) gathered[i] = EMPTY_RECORD; // (no record is kept alive by the scratch list)
     }
     if (msg.problem?.fatal === true) return msg;
   }
