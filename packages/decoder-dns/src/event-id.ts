@@ -54,12 +54,6 @@ function fold(i: number, v: number): void {
   lanes[k] = h;
 }
 
-/** `fold` on a lane held in a local: `h` mixed with `v`, then `next` (the following lane) added. */
-function mix(h: number, v: number, next: number): number {
-  h ^= Math.imul(rotl(Math.imul(v, 0xcc9e2d51), 15), 0x1b873593);
-  return (Math.imul(rotl(h, 13), 5) + 0xe6546b64 + next) | 0;
-}
-
 export interface IdentityParts {
   readonly bytes: Uint8Array;
   readonly start: number;
@@ -78,9 +72,18 @@ export interface IdentityParts {
   readonly ordinal: number;
 }
 
-// A view of the last message buffer, for reading its bytes four at a time (buffers change once per input chunk).
-let viewOf: Uint8Array | undefined;
-let view: DataView = new DataView(new ArrayBuffer(0));
+/** The little-endian 32-bit word at `i` (plain byte loads: cheaper here than a DataView's getInt32). */
+function le32(b: Uint8Array, i: number): number {
+  return b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24);
+}
+
+/** The little-endian word of the bytes b[i, end) (1 to 4 of them; the rest read as zero). */
+function tailWord(b: Uint8Array, i: number, end: number): number {
+  if (end - i >= 4) return le32(b, i);
+  let w = 0;
+  for (let j = end - 1; j >= i; j--) w = (w << 8) | b[j]!;
+  return w;
+}
 
 const C1 = 0x239b961b;
 const C2 = 0xab0e9789;
@@ -92,11 +95,6 @@ const C4 = 0xa1e38b93;
  */
 export function dnsEventId(x: IdentityParts): string {
   const bytes = x.bytes;
-  if (bytes !== viewOf) {
-    viewOf = bytes;
-    view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  }
-  const dv = view;
   const start = x.start;
   const length = x.end - start;
   let h1 = SEED;
@@ -105,28 +103,23 @@ export function dnsEventId(x: IdentityParts): string {
   let h4 = SEED;
   const blocks = start + (length & ~15);
   for (let i = start; i < blocks; i += 16) {
-    h1 ^= Math.imul(rotl(Math.imul(dv.getInt32(i, true), C1), 15), C2);
+    h1 ^= Math.imul(rotl(Math.imul(le32(bytes, i), C1), 15), C2);
     h1 = (Math.imul(rotl(h1, 19) + h2, 5) + 0x561ccd1b) | 0;
-    h2 ^= Math.imul(rotl(Math.imul(dv.getInt32(i + 4, true), C2), 16), C3);
+    h2 ^= Math.imul(rotl(Math.imul(le32(bytes, i + 4), C2), 16), C3);
     h2 = (Math.imul(rotl(h2, 17) + h3, 5) + 0x0bcaa747) | 0;
-    h3 ^= Math.imul(rotl(Math.imul(dv.getInt32(i + 8, true), C3), 17), C4);
+    h3 ^= Math.imul(rotl(Math.imul(le32(bytes, i + 8), C3), 17), C4);
     h3 = (Math.imul(rotl(h3, 15) + h4, 5) + 0x96cd1c35) | 0;
-    h4 ^= Math.imul(rotl(Math.imul(dv.getInt32(i + 12, true), C4), 18), C1);
+    h4 ^= Math.imul(rotl(Math.imul(le32(bytes, i + 12), C4), 18), C1);
     h4 = (Math.imul(rotl(h4, 13) + h1, 5) + 0x32ac3b17) | 0;
   }
   const tail = length & 15;
   if (tail > 0) {
-    let k1 = 0;
-    let k2 = 0;
-    let k3 = 0;
-    let k4 = 0;
-    for (let j = 0; j < tail; j++) {
-      const v = bytes[blocks + j]! << ((j & 3) * 8);
-      if (j < 4) k1 ^= v;
-      else if (j < 8) k2 ^= v;
-      else if (j < 12) k3 ^= v;
-      else k4 ^= v;
-    }
+    // The tail's words, zero-filled past the message.
+    const end = x.end;
+    const k1 = tailWord(bytes, blocks, end);
+    const k2 = tail > 4 ? tailWord(bytes, blocks + 4, end) : 0;
+    const k3 = tail > 8 ? tailWord(bytes, blocks + 8, end) : 0;
+    const k4 = tail > 12 ? tailWord(bytes, blocks + 12, end) : 0;
     if (tail > 12) h4 ^= Math.imul(rotl(Math.imul(k4, C4), 18), C1);
     if (tail > 8) h3 ^= Math.imul(rotl(Math.imul(k3, C3), 17), C4);
     if (tail > 4) h2 ^= Math.imul(rotl(Math.imul(k2, C2), 16), C3);
@@ -140,30 +133,70 @@ export function dnsEventId(x: IdentityParts): string {
   h2 = (h2 + h1) | 0;
   h3 = (h3 + h1) | 0;
   h4 = (h4 + h1) | 0;
-  h1 = fmix(h1);
-  h2 = fmix(h2);
-  h3 = fmix(h3);
-  h4 = fmix(h4);
+  h1 ^= h1 >>> 16;
+  h1 = Math.imul(h1, 0x85ebca6b);
+  h1 ^= h1 >>> 13;
+  h1 = Math.imul(h1, 0xc2b2ae35);
+  h1 ^= h1 >>> 16;
+  h2 ^= h2 >>> 16;
+  h2 = Math.imul(h2, 0x85ebca6b);
+  h2 ^= h2 >>> 13;
+  h2 = Math.imul(h2, 0xc2b2ae35);
+  h2 ^= h2 >>> 16;
+  h3 ^= h3 >>> 16;
+  h3 = Math.imul(h3, 0x85ebca6b);
+  h3 ^= h3 >>> 13;
+  h3 = Math.imul(h3, 0xc2b2ae35);
+  h3 ^= h3 >>> 16;
+  h4 ^= h4 >>> 16;
+  h4 = Math.imul(h4, 0x85ebca6b);
+  h4 ^= h4 >>> 13;
+  h4 = Math.imul(h4, 0xc2b2ae35);
+  h4 ^= h4 >>> 16;
   h1 = (h1 + h2 + h3 + h4) | 0;
   h2 = (h2 + h1) | 0;
   h3 = (h3 + h1) | 0;
   h4 = (h4 + h1) | 0;
   // The murmur3 lanes are done; the rest of the identity is folded in, lane i & 3 for part i (each fold reads the
-  // following lane as it stands then).
+  // following lane as it stands then). The block steps and `fmix` are written out in this function: TurboFan inlined
+  // only one or two of its nineteen helper calls (its inlining budget), and a call cost more than the step.
   const pk = x.packet;
   const sk = x.srcKey ?? -1;
   const dk = x.dstKey ?? -1;
-  h1 = mix(h1, sk === -1 ? strHash(x.src) : sk, h2);
-  h2 = mix(h2, dk === -1 ? strHash(x.dst) : dk, h3);
-  h3 = mix(h3, ((x.srcPort << 16) | x.dstPort) >>> 0, h4);
-  h4 = mix(h4, x.proto, h1);
-  h1 = mix(h1, pk.originalLength, h2);
-  h2 = mix(h2, pk.seconds >>> 0, h3);
-  h3 = mix(h3, Math.floor(pk.seconds / 4294967296), h4);
-  h4 = mix(h4, pk.nanos, h1);
-  h1 = mix(h1, pk.index >>> 0, h2);
-  h2 = mix(h2, Math.floor(pk.index / 4294967296), h3);
-  h3 = mix(h3, x.ordinal, h4);
+  let k: number;
+  k = Math.imul(sk === -1 ? strHash(x.src) : sk, 0xcc9e2d51);
+  h1 ^= Math.imul((k << 15) | (k >>> 17), 0x1b873593);
+  h1 = (Math.imul((h1 << 13) | (h1 >>> 19), 5) + 0xe6546b64 + h2) | 0;
+  k = Math.imul(dk === -1 ? strHash(x.dst) : dk, 0xcc9e2d51);
+  h2 ^= Math.imul((k << 15) | (k >>> 17), 0x1b873593);
+  h2 = (Math.imul((h2 << 13) | (h2 >>> 19), 5) + 0xe6546b64 + h3) | 0;
+  k = Math.imul(((x.srcPort << 16) | x.dstPort) >>> 0, 0xcc9e2d51);
+  h3 ^= Math.imul((k << 15) | (k >>> 17), 0x1b873593);
+  h3 = (Math.imul((h3 << 13) | (h3 >>> 19), 5) + 0xe6546b64 + h4) | 0;
+  k = Math.imul(x.proto, 0xcc9e2d51);
+  h4 ^= Math.imul((k << 15) | (k >>> 17), 0x1b873593);
+  h4 = (Math.imul((h4 << 13) | (h4 >>> 19), 5) + 0xe6546b64 + h1) | 0;
+  k = Math.imul(pk.originalLength, 0xcc9e2d51);
+  h1 ^= Math.imul((k << 15) | (k >>> 17), 0x1b873593);
+  h1 = (Math.imul((h1 << 13) | (h1 >>> 19), 5) + 0xe6546b64 + h2) | 0;
+  k = Math.imul(pk.seconds >>> 0, 0xcc9e2d51);
+  h2 ^= Math.imul((k << 15) | (k >>> 17), 0x1b873593);
+  h2 = (Math.imul((h2 << 13) | (h2 >>> 19), 5) + 0xe6546b64 + h3) | 0;
+  k = Math.imul(Math.floor(pk.seconds / 4294967296), 0xcc9e2d51);
+  h3 ^= Math.imul((k << 15) | (k >>> 17), 0x1b873593);
+  h3 = (Math.imul((h3 << 13) | (h3 >>> 19), 5) + 0xe6546b64 + h4) | 0;
+  k = Math.imul(pk.nanos, 0xcc9e2d51);
+  h4 ^= Math.imul((k << 15) | (k >>> 17), 0x1b873593);
+  h4 = (Math.imul((h4 << 13) | (h4 >>> 19), 5) + 0xe6546b64 + h1) | 0;
+  k = Math.imul(pk.index >>> 0, 0xcc9e2d51);
+  h1 ^= Math.imul((k << 15) | (k >>> 17), 0x1b873593);
+  h1 = (Math.imul((h1 << 13) | (h1 >>> 19), 5) + 0xe6546b64 + h2) | 0;
+  k = Math.imul(Math.floor(pk.index / 4294967296), 0xcc9e2d51);
+  h2 ^= Math.imul((k << 15) | (k >>> 17), 0x1b873593);
+  h2 = (Math.imul((h2 << 13) | (h2 >>> 19), 5) + 0xe6546b64 + h3) | 0;
+  k = Math.imul(x.ordinal, 0xcc9e2d51);
+  h3 ^= Math.imul((k << 15) | (k >>> 17), 0x1b873593);
+  h3 = (Math.imul((h3 << 13) | (h3 >>> 19), 5) + 0xe6546b64 + h4) | 0;
   h1 ^= 11;
   h2 ^= 11;
   h3 ^= 11;
@@ -172,10 +205,26 @@ export function dnsEventId(x: IdentityParts): string {
   h2 = (h2 + h1) | 0;
   h3 = (h3 + h1) | 0;
   h4 = (h4 + h1) | 0;
-  h1 = fmix(h1);
-  h2 = fmix(h2);
-  h3 = fmix(h3);
-  h4 = fmix(h4);
+  h1 ^= h1 >>> 16;
+  h1 = Math.imul(h1, 0x85ebca6b);
+  h1 ^= h1 >>> 13;
+  h1 = Math.imul(h1, 0xc2b2ae35);
+  h1 ^= h1 >>> 16;
+  h2 ^= h2 >>> 16;
+  h2 = Math.imul(h2, 0x85ebca6b);
+  h2 ^= h2 >>> 13;
+  h2 = Math.imul(h2, 0xc2b2ae35);
+  h2 ^= h2 >>> 16;
+  h3 ^= h3 >>> 16;
+  h3 = Math.imul(h3, 0x85ebca6b);
+  h3 ^= h3 >>> 13;
+  h3 = Math.imul(h3, 0xc2b2ae35);
+  h3 ^= h3 >>> 16;
+  h4 ^= h4 >>> 16;
+  h4 = Math.imul(h4, 0x85ebca6b);
+  h4 ^= h4 >>> 13;
+  h4 = Math.imul(h4, 0xc2b2ae35);
+  h4 ^= h4 >>> 16;
   h1 = (h1 + h2 + h3 + h4) | 0;
   return hex4(h1 >>> 0, (h2 + h1) >>> 0, (h3 + h1) >>> 0, (h4 + h1) >>> 0);
 }

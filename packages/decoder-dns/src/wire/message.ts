@@ -146,6 +146,10 @@ export function parseMessage(buf: Uint8Array, start = 0, end = buf.length, optio
       if (atQuestion !== '' && p + 1 < end && m[p] === 0xc0 && m[p + 1] === HEADER_LENGTH) {
         next = p + 2;
         owner = atQuestion;
+      } else if (p < end && m[p] === 0) {
+        // The root (the OPT record's owner): what readName would answer, without the call.
+        next = p + 1;
+        owner = '.';
       } else {
         next = readName(m, b, p, end);
         if (next < 0) {
