@@ -2,7 +2,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { EventKind, OdmEvent } from '@sightline/core';
-import { EventFixtures, createTestContext, instantiate } from '@sightline/core/testkit';
+import { EventFixtures, createTestContext, instantiate, prng } from '@sightline/core/testkit';
 import { describe, expect, it } from 'vitest';
 import { corpus } from '../../../test/corpus.js';
 import { csvLine } from './csv.js';
@@ -82,17 +82,7 @@ function expectSameParts(actual: readonly Buffer[], expected: readonly Buffer[],
   });
 }
 
-/** A small seeded generator (mulberry32), so a failing case can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = prng; // seeded (mulberry32), so a failing case can be replayed
 
 const PIECES = ['a', 'Z', '0', ' ', '"', '\\', '/', '\u0000', '\u0001', '\b', '\f', '\n', '\r', '\t', '\u001f', '\u007f', '\u0080', 'é', 'ß', '\u00ff', '\u0100', '\u2028', '\u2029', '\ufeff', '\uffff', '😀', '👍🏽', '\ud800', '\udbff', '\udc00', '\udfff', '\udfff\ud800', '中文', '</script>'];
 const NUMBERS = [0, -0, 1, -1, 0.1 + 0.2, 1e21, 1e-7, 123e-20, 5e-324, Number.MAX_VALUE, -Number.MAX_VALUE, Number.MAX_SAFE_INTEGER, 2 ** 53 + 2, 1767571203141, 3.121928094887362, NaN, Infinity, -Infinity];
