@@ -32,7 +32,7 @@ export type { Issue, LogFields, Logger, MaybePromise, PluginContext, QuarantineR
 export type { InputChunk, InputSource } from './contracts/input.js';
 export type { DecodeBatch, DecodeContext, Decoder, SniffProbe } from './contracts/decoder.js';
 export type { EnrichResult, Enricher } from './contracts/enricher.js';
-export type { FitContext, Model, ModelReport, ModelState, ModelWindow, Rating, RiskRating, ScoreOutcome } from './contracts/model.js';
+export type { FitContext, Model, ModelReport, ModelState, ModelWindow, OpenWindow, Rating, RiskRating, ScoreOutcome, WindowRecipe } from './contracts/model.js';
 export type { DeadLetter, DeadLetterStore, HealthResult, ItemFailure, Sink, SinkBatch, SinkResult, Stream } from './contracts/sink.js';
 export { PLUGIN_KINDS } from './contracts/manifest.js';
 export type { PluginFactory, PluginInstances, PluginKind, PluginManifest, ServiceResolver } from './contracts/manifest.js';

@@ -1,7 +1,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import { open } from 'node:fs/promises';
 import { Packr } from 'msgpackr';
-import type { EventKind, ModelWindow, OdmEvent, SightlineError } from '@sightline/core';
+import { type EventKind, type ModelWindow, type OdmEvent, SightlineError } from '@sightline/core';
 
 // Spool files of model windows, shared by the LocalRunner's window spool and the BullMQ decode jobs' spools: a
 // run of frames, each a 4-byte little-endian length and then a self-describing MessagePack array of events
@@ -66,6 +66,25 @@ export interface FrameErrors {
   unreadable(path: string, detail: string, cause?: unknown): SightlineError;
 }
 
+/**
+ * The errors of each runner's spools, by name, so a window reopened in another thread (`ModelWindow.reopen`)
+ * reports what the runner itself would.
+ */
+export const FRAME_ERRORS = {
+  /** The LocalRunner's window spool. */
+  window: {
+    missing: (path, cause) => SightlineError.from(cause, 'SL_INTERNAL', `the window spool file ${path} is gone (was the run's output folder changed while it ran?)`, { stage: 'runtime' }),
+    unreadable: (path, detail, cause) => new SightlineError('SL_INTERNAL', `the window spool file ${path} ${detail}`, { stage: 'runtime', ...(cause === undefined ? {} : { cause }) }),
+  },
+  /** The BullMQ decode jobs' spools in the shared folder. */
+  cluster: {
+    missing: (path, cause) => SightlineError.from(cause, 'SL_CLUSTER_PAYLOAD_EXPIRED', `spool file ${path} cannot be read (is cluster.shared_dir the same folder on every worker?)`, { stage: 'runtime' }),
+    unreadable: (path, detail, cause) => new SightlineError('SL_CLUSTER_PAYLOAD_UNREADABLE', `spool file ${path} ${detail}`, { stage: 'runtime', ...(cause === undefined ? {} : { cause }) }),
+  },
+} as const satisfies Record<string, FrameErrors>;
+
+export type FrameErrorsName = keyof typeof FRAME_ERRORS;
+
 /** The frames of a spool file, each unpacked into its events. */
 export async function* readFrames(path: string, errors: FrameErrors): AsyncGenerator<OdmEvent[]> {
   const h = await open(path, 'r').catch((e: unknown) => {
@@ -95,32 +114,54 @@ export async function* readFrames(path: string, errors: FrameErrors): AsyncGener
   }
 }
 
+/** What `framedWindowView` needs, as plain data: a window's recipe (`ModelWindow.reopen`) carries it. */
+export interface FramedWindowArgs {
+  readonly start: number;
+  readonly end: number;
+  readonly paths: readonly string[];
+  readonly count: number;
+  readonly kinds: readonly EventKind[];
+  readonly batchSize: number;
+  readonly errors: FrameErrorsName;
+}
+
 /**
  * A model window over spool files, read in the order given: only the kinds the model takes, in batches of
- * `batchSize`, as often as the model asks.
+ * `batchSize`, as often as the model asks. It can be reopened in another thread (`openWindow`).
  */
-export function framedWindowView(start: number, end: number, paths: readonly string[], count: number, kinds: readonly EventKind[], batchSize: number, errors: FrameErrors): ModelWindow {
-  const wanted = new Set(kinds);
+export function framedWindowView(args: FramedWindowArgs): ModelWindow {
+  const { start, end, count } = args;
   return {
     start,
     end,
     count,
-    async *batches() {
-      if (count === 0) return;
-      let batch: OdmEvent[] = [];
-      for (const path of paths) {
-        for await (const events of readFrames(path, errors)) {
-          for (const e of events) {
-            if (!wanted.has(e.event_kind)) continue;
-            batch.push(e);
-            if (batch.length >= batchSize) {
-              yield batch;
-              batch = [];
-            }
-          }
+    batches: () => framedBatches(args),
+    reopen: { module: import.meta.url, args },
+  };
+}
+
+/** `OpenWindow` (see `ModelWindow.reopen`): the batches of a framed window, in another thread. */
+export function openWindow(args: unknown): AsyncIterable<readonly OdmEvent[]> {
+  return framedBatches(args as FramedWindowArgs);
+}
+
+async function* framedBatches(args: FramedWindowArgs): AsyncGenerator<OdmEvent[]> {
+  const { paths, count, kinds, batchSize } = args;
+  const errors = FRAME_ERRORS[args.errors];
+  if (count === 0) return;
+  const wanted = new Set(kinds);
+  let batch: OdmEvent[] = [];
+  for (const path of paths) {
+    for await (const events of readFrames(path, errors)) {
+      for (const e of events) {
+        if (!wanted.has(e.event_kind)) continue;
+        batch.push(e);
+        if (batch.length >= batchSize) {
+          yield batch;
+          batch = [];
         }
       }
-      if (batch.length > 0) yield batch;
-    },
-  };
+    }
+  }
+  if (batch.length > 0) yield batch;
 }

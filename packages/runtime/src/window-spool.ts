@@ -1,7 +1,7 @@
 import { type FileHandle, mkdir, open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type EventKind, type ModelWindow, type OdmEvent, SightlineError } from '@sightline/core';
-import { FRAME_EVENTS, type FrameErrors, framedWindowView, jsonEquivalent, writeFrame } from './spool-frames.js';
+import { FRAME_EVENTS, framedWindowView, jsonEquivalent, writeFrame } from './spool-frames.js';
 
 /** A model window whose events were spooled: what `PipelineStages.runModel` needs of it. */
 export interface SpooledWindow {
@@ -10,10 +10,6 @@ export interface SpooledWindow {
   view(kinds: readonly EventKind[], batchSize: number): ModelWindow;
 }
 
-const frameErrors: FrameErrors = {
-  missing: (path, cause) => SightlineError.from(cause, 'SL_INTERNAL', `the window spool file ${path} is gone (was the run's output folder changed while it ran?)`, { stage: 'runtime' }),
-  unreadable: (path, detail, cause) => new SightlineError('SL_INTERNAL', `the window spool file ${path} ${detail}`, { stage: 'runtime', ...(cause === undefined ? {} : { cause }) }),
-};
 
 /**
  * The events of one model window, spooled to disk as they arrive so that a window far larger than memory can
@@ -74,7 +70,7 @@ export class WindowSpool implements SpooledWindow {
   /** The window as the models see it: only the kinds they take, streamed in batches. */
   view(kinds: readonly EventKind[], batchSize: number): ModelWindow {
     const count = kinds.reduce((n, k) => n + (this.counts.get(k) ?? 0), 0);
-    return framedWindowView(this.start, this.end, this.total > 0 ? [this.path] : [], count, kinds, batchSize, frameErrors);
+    return framedWindowView({ start: this.start, end: this.end, paths: this.total > 0 ? [this.path] : [], count, kinds, batchSize, errors: 'window' });
   }
 
   async remove(): Promise<void> {

@@ -13,7 +13,23 @@ export interface ModelWindow {
    * far larger than memory, so a model that needs random access keeps its own compact form.
    */
   batches(): AsyncIterable<readonly OdmEvent[]>;
+  /**
+   * How another thread can read the same window, when it can: importing `module` (a URL) and calling its
+   * `openWindow(args)` yields the same batches, in the same order, as `batches()`. `args` is structured-cloneable.
+   * A model may hand it to a worker thread to read and featurize the window beside the thread that builds its
+   * corpus; a window without it (events held in memory, generated) is read with `batches()` only.
+   */
+  readonly reopen?: WindowRecipe;
 }
+
+/** A window as another thread can open it again: see `ModelWindow.reopen`. */
+export interface WindowRecipe {
+  readonly module: string;
+  readonly args: unknown;
+}
+
+/** What a `WindowRecipe`'s module exports. */
+export type OpenWindow = (args: unknown) => AsyncIterable<readonly OdmEvent[]>;
 
 /** Analyst rating on Spot's scale: 1 high risk, 2 medium, 3 low risk (benign). */
 export type RiskRating = 1 | 2 | 3;

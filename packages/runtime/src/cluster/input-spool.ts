@@ -1,7 +1,7 @@
 import { type FileHandle, mkdir, open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type EventKind, type ModelWindow, type OdmEvent, SightlineError } from '@sightline/core';
-import { FRAME_EVENTS, type FrameErrors, framedWindowView, jsonEquivalent, writeFrame } from '../spool-frames.js';
+import type { EventKind, ModelWindow, OdmEvent } from '@sightline/core';
+import { FRAME_EVENTS, framedWindowView, jsonEquivalent, writeFrame } from '../spool-frames.js';
 
 export { jsonEquivalent };
 
@@ -93,15 +93,11 @@ export class InputSpool {
   }
 }
 
-const clusterFrameErrors: FrameErrors = {
-  missing: (path, cause) => SightlineError.from(cause, 'SL_CLUSTER_PAYLOAD_EXPIRED', `spool file ${path} cannot be read (is cluster.shared_dir the same folder on every worker?)`, { stage: 'runtime' }),
-  unreadable: (path, detail, cause) => new SightlineError('SL_CLUSTER_PAYLOAD_UNREADABLE', `spool file ${path} ${detail}`, { stage: 'runtime', ...(cause === undefined ? {} : { cause }) }),
-};
 
 /**
  * A model window over spool files, read in the order given (input order, as the LocalRunner spools them): only
  * the kinds the model takes, in batches of `batchSize`, as often as the model asks.
  */
 export function spooledWindowView(start: number, end: number, paths: readonly string[], count: number, kinds: readonly EventKind[], batchSize: number): ModelWindow {
-  return framedWindowView(start, end, paths, count, kinds, batchSize, clusterFrameErrors);
+  return framedWindowView({ start, end, paths, count, kinds, batchSize, errors: 'cluster' });
 }
